@@ -1,0 +1,133 @@
+"""The claims registry: every source-post claim the book checks, with its verdict.
+
+Design: one data file, `claims.toml` at the repository root, one `[[claim]]` table per
+claim. This module loads it into `Claim` records, checks that each claim's evidence exists
+(`evidence_problems`), and renders the registry for the book's claims page. The evidence of a
+claim is a code cell: `notebooks/<lab>.ipynb#<cell-id>` names a notebook cell by its id, and
+`book/<page>.md#<label>` names a MyST target `(label)=` placed just before a code cell.
+In a notebook, the markdown cell before the evidence cell carries the target `(<cell-id>)=`,
+so the claims page can link straight to it on the built site.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Claim", "VERDICTS", "load_claims", "evidence_problems", "claims_markdown", "default_registry"]
+
+VERDICTS = ("true", "partly true", "false", "version-dependent")
+_FIELDS = ("id", "post", "claim", "verdict", "versions", "evidence", "explanation")
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    post: int
+    claim: str          # the post's claim, paraphrased
+    verdict: str        # one of VERDICTS
+    versions: str       # the CPython versions the verdict was checked on
+    evidence: str       # where the evidence cell is: "<path>#<cell id or label>"
+    explanation: str    # one or two sentences: what the evidence shows
+
+    @property
+    def evidence_path(self) -> str:
+        return self.evidence.partition("#")[0]
+
+    @property
+    def evidence_anchor(self) -> str:
+        return self.evidence.partition("#")[2]
+
+
+def default_registry() -> Path:
+    return Path(__file__).resolve().parents[2] / "claims.toml"
+
+
+def load_claims(path: str | Path | None = None) -> list[Claim]:
+    path = Path(path) if path is not None else default_registry()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no claims registry at {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path} is not valid TOML: {exc}") from None
+    claims = []
+    for number, entry in enumerate(data.get("claim", []), start=1):
+        missing = [f for f in _FIELDS if f not in entry]
+        extra = sorted(set(entry) - set(_FIELDS))
+        if missing or extra:
+            raise ValueError(f"{path}: claim #{number} ({entry.get('id', '?')}): missing {missing}, unknown {extra}")
+        claim = Claim(**{f: entry[f] for f in _FIELDS})
+        if claim.verdict not in VERDICTS:
+            raise ValueError(f"{path}: claim {claim.id}: verdict {claim.verdict!r} is not one of {VERDICTS}")
+        claims.append(claim)
+    ids = [c.id for c in claims]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"{path}: claim ids used twice: {duplicates}")
+    return claims
+
+
+def _notebook_problems(claim: Claim, notebook: Path) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    index = next((i for i, c in enumerate(cells) if c.get("id") == claim.evidence_anchor), None)
+    if index is None:
+        return [f"{claim.id}: {claim.evidence_path} has no cell with id {claim.evidence_anchor!r}"]
+    problems = []
+    cell = cells[index]
+    if cell["cell_type"] != "code":
+        problems.append(f"{claim.id}: cell {claim.evidence_anchor!r} is a {cell['cell_type']} cell, not code")
+    elif not cell.get("outputs"):
+        problems.append(f"{claim.id}: cell {claim.evidence_anchor!r} has no stored output for the reader to see")
+    before = cells[index - 1] if index else None
+    target = f"({claim.evidence_anchor})="
+    if before is None or before["cell_type"] != "markdown" or target not in "".join(before["source"]):
+        problems.append(f"{claim.id}: the markdown cell before {claim.evidence_anchor!r} should carry the target {target}")
+    return problems
+
+
+def _page_problems(claim: Claim, page: Path) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    target = re.search(rf"^\({re.escape(claim.evidence_anchor)}\)=\s*$", text, re.M)
+    if not target:
+        return [f"{claim.id}: {claim.evidence_path} has no target ({claim.evidence_anchor})="]
+    rest = text[target.end():].lstrip()
+    if not rest.startswith("```{code-cell}"):
+        return [f"{claim.id}: the target ({claim.evidence_anchor})= in {claim.evidence_path} is not right before a code cell"]
+    return []
+
+
+def evidence_problems(claims: list[Claim], root: str | Path) -> list[str]:
+    """Every way a claim's evidence location fails to point at a code cell; empty when all do."""
+    root = Path(root)
+    problems = []
+    for claim in claims:
+        path = root / claim.evidence_path
+        if not claim.evidence_anchor:
+            problems.append(f"{claim.id}: evidence {claim.evidence!r} names no cell (expected path#cell)")
+        elif not path.is_file():
+            problems.append(f"{claim.id}: evidence file {claim.evidence_path} does not exist")
+        elif path.suffix == ".ipynb":
+            problems.extend(_notebook_problems(claim, path))
+        elif path.suffix == ".md":
+            problems.extend(_page_problems(claim, path))
+        else:
+            problems.append(f"{claim.id}: evidence must be in a notebook or a book page, not {path.suffix}")
+    return problems
+
+
+def claims_markdown(claims: list[Claim]) -> str:
+    """The registry as MyST markdown: a section per source post, linking each verdict's evidence."""
+    out = []
+    for post in sorted({c.post for c in claims}):
+        out.append(f"## Post {post}\n")
+        for c in (c for c in claims if c.post == post):
+            out.append(
+                f"**{c.claim}**\n\n"
+                f"- Verdict: **{c.verdict}** (checked on CPython {c.versions})\n"
+                f"- {c.explanation}\n"
+                f"- Evidence: [the cell that shows it]({c.evidence_anchor}) (`{c.evidence}`)\n"
+            )
+    return "\n".join(out)

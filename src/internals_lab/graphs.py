@@ -1,0 +1,78 @@
+"""Graphviz for every lab, from pip rather than from the operating system.
+
+Design: the `graphviz` Python package runs a program called `dot` found on PATH. We want
+the same bytes on Binder, Colab and a laptop (strict nbval compares SVG text), so
+`configure_graphviz()` points that package at `graphviz-pure`, a self-contained build of
+Graphviz installed by pip next to the interpreter, and falls back to a system `dot` only
+when graphviz-pure is absent. `dot_svg()` renders DOT source to SVG text; chapters build
+their graphs with `graphviz.Digraph` and hand them to `internals_lab.render.svg`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DotProgram", "find_dot", "configure_graphviz", "dot_svg", "GraphvizMissing"]
+
+
+class GraphvizMissing(RuntimeError):
+    """Neither graphviz-pure nor a system `dot` is installed."""
+
+
+@dataclass(frozen=True)
+class DotProgram:
+    path: Path
+    kind: str  # "graphviz-pure" or "system dot"
+
+
+def find_dot() -> DotProgram | None:
+    # Next to the interpreter first: a venv's bin/ is not always on PATH in a kernel.
+    here = Path(sys.executable).parent
+    for candidate in (here / "graphviz-pure", here / "graphviz-pure.exe"):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return DotProgram(candidate, "graphviz-pure")
+    found = shutil.which("graphviz-pure")
+    if found:
+        return DotProgram(Path(found), "graphviz-pure")
+    found = shutil.which("dot")
+    if found:
+        return DotProgram(Path(found), "system dot")
+    return None
+
+
+def _require_dot() -> DotProgram:
+    program = find_dot()
+    if program is None:
+        raise GraphvizMissing(
+            "No Graphviz program found: install it with `pip install graphviz-pure` "
+            "(it is in requirements.txt), or install the system package that provides `dot`."
+        )
+    return program
+
+
+def configure_graphviz() -> DotProgram:
+    """Point the `graphviz` package at graphviz-pure (or a system dot); return what it uses."""
+    program = _require_dot()
+    import graphviz.backend.dot_command as dot_command
+
+    dot_command.DOT_BINARY = program.path
+    return program
+
+
+def dot_svg(source: str, *, timeout: float = 60.0) -> str:
+    """Lay out DOT `source` with the dot engine and return the SVG text."""
+    program = _require_dot()
+    result = subprocess.run(
+        [str(program.path), "-Kdot", "-Tsvg"],
+        input=source.encode("utf-8"),
+        capture_output=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise ValueError(f"Graphviz could not lay out this graph: {message}")
+    return result.stdout.decode("utf-8")

@@ -1,0 +1,100 @@
+"""Facts about the interpreter that is running this code.
+
+Design: one function, `interpreter_facts()`, reads everything from `sys` and `sysconfig`
+and returns a frozen dataclass of plain values; nothing here prints or imports a renderer.
+Every chapter's lab starts from these facts, so a stored notebook output says which
+interpreter produced it.
+
+Where the facts come from (CPython 3.13):
+- free-threaded build: the `Py_GIL_DISABLED` config variable, set by `--disable-gil`
+  (PEP 703); `sys._is_gil_enabled()` (3.13+) says whether the GIL is on *now*, because a
+  free-threaded build turns it back on for an extension module that does not declare
+  `Py_mod_gil`, or when started with `-X gil=1` / `PYTHON_GIL=1`.
+- JIT: 3.13's `--enable-experimental-jit` compiles the core with `-D_Py_JIT` (or
+  `-D_Py_TIER2` for the tier-2 interpreter alone), which lands in `PY_CORE_CFLAGS`;
+  3.14 adds `sys._jit.is_available()`, used when present.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import sysconfig
+from dataclasses import dataclass, fields
+
+__all__ = ["InterpreterFacts", "interpreter_facts"]
+
+
+@dataclass(frozen=True)
+class InterpreterFacts:
+    implementation: str          # sys.implementation.name: "cpython", "pypy", ...
+    version: str                 # "3.13.0"
+    version_info: tuple[int, int, int]
+    cache_tag: str | None        # "cpython-313": names the .pyc files in __pycache__
+    free_threaded_build: bool    # compiled with --disable-gil
+    gil_enabled: bool            # the GIL is on right now in this process
+    jit_built: bool              # compiled with the experimental JIT (3.13+)
+    jit_enabled: bool            # ... and the JIT is switched on in this process
+    compiler: str                # the C compiler that built the interpreter
+    machine: str                 # CPU architecture: "x86_64", "aarch64", ...
+
+    @property
+    def build(self) -> str:
+        return "free-threaded" if self.free_threaded_build else "default (with the GIL)"
+
+    def as_rows(self) -> list[tuple[str, str]]:
+        """The facts as (name, value) rows, in declaration order, for a table."""
+        rows = [(f.name, _show(getattr(self, f.name))) for f in fields(self)]
+        rows.insert(4, ("build", self.build))
+        return rows
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return ".".join(map(str, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _config_flag(name: str) -> bool:
+    value = sysconfig.get_config_var(name)
+    return bool(value) and value != "0"
+
+
+def _jit_built() -> bool:
+    jit = getattr(sys, "_jit", None)
+    if jit is not None and hasattr(jit, "is_available"):  # 3.14+
+        return bool(jit.is_available())
+    flags = " ".join(str(sysconfig.get_config_var(v) or "") for v in ("PY_CORE_CFLAGS", "CFLAGS_NODIST"))
+    return "-D_Py_JIT" in flags
+
+
+def _jit_enabled(built: bool) -> bool:
+    if not built:
+        return False
+    jit = getattr(sys, "_jit", None)
+    if jit is not None and hasattr(jit, "is_enabled"):  # 3.14+
+        return bool(jit.is_enabled())
+    # 3.13 builds configured with plain --enable-experimental-jit start with the JIT on
+    # unless PYTHON_JIT=0; "yes-off" builds need PYTHON_JIT=1.
+    return os.environ.get("PYTHON_JIT", "1") != "0"
+
+
+def interpreter_facts() -> InterpreterFacts:
+    free_threaded = _config_flag("Py_GIL_DISABLED")
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    gil_enabled = bool(is_gil_enabled()) if is_gil_enabled is not None else True
+    jit_built = _jit_built()
+    return InterpreterFacts(
+        implementation=sys.implementation.name,
+        version=platform.python_version(),
+        version_info=tuple(sys.version_info[:3]),
+        cache_tag=sys.implementation.cache_tag,
+        free_threaded_build=free_threaded,
+        gil_enabled=gil_enabled,
+        jit_built=jit_built,
+        jit_enabled=_jit_enabled(jit_built),
+        compiler=platform.python_compiler(),
+        machine=platform.machine(),
+    )

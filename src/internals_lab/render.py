@@ -1,0 +1,115 @@
+"""Renderers shared by every chapter: tables and figures built from plain data.
+
+Design (after `Lib/dis.py`): lab functions return records; these classes only draw them.
+Each renderer is a small object with the IPython display hooks, so a notebook cell that ends
+with one shows a rich view, and the same object gives a readable `str()` in a terminal or a
+test. Nothing here computes a fact about CPython.
+
+- `Table(columns, rows)` renders as an HTML table in Jupyter and on the built site, and as
+  aligned text elsewhere.
+- `Figure(svg, alt)` inlines SVG with a text alternative (every picture in the book has
+  one, for screen readers and for the accessibility checks). `svg(graph, alt)` lays out a
+  `graphviz` graph or DOT text with the pip-installed Graphviz (see `internals_lab.graphs`).
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Table", "Figure", "svg"]
+
+
+def _cell(value: object) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+@dataclass
+class Table:
+    columns: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    caption: str | None = None
+    # Columns whose values are code: rendered in a monospace <code> element.
+    code_columns: Iterable[str] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        self.columns = list(self.columns)
+        self.rows = [list(row) for row in self.rows]
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"a row has {len(row)} values but the table has {len(self.columns)} columns: {row!r}"
+                )
+        unknown = set(self.code_columns) - set(self.columns)
+        if unknown:
+            raise ValueError(f"code_columns names columns the table does not have: {sorted(unknown)}")
+        self.code_columns = tuple(self.code_columns)
+
+    def __str__(self) -> str:
+        cells = [[_cell(v) for v in row] for row in self.rows]
+        widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
+        lines = []
+        if self.caption:
+            lines.append(self.caption)
+        lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
+        for row in cells:
+            lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        code = {i for i, c in enumerate(self.columns) if c in self.code_columns}
+        parts = ['<table class="internals-lab-table">']
+        if self.caption:
+            parts.append(f"<caption>{html.escape(self.caption)}</caption>")
+        parts.append("<thead><tr>" + "".join(f'<th scope="col">{html.escape(c)}</th>' for c in self.columns) + "</tr></thead>")
+        parts.append("<tbody>")
+        for row in self.rows:
+            tds = []
+            for i, value in enumerate(row):
+                text = html.escape(_cell(value))
+                tds.append(f"<td><code>{text}</code></td>" if i in code else f"<td>{text}</td>")
+            parts.append("<tr>" + "".join(tds) + "</tr>")
+        parts.append("</tbody></table>")
+        return "".join(parts)
+
+
+_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
+_GENERATOR_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
+
+
+@dataclass(frozen=True)
+class Figure:
+    svg_text: str
+    alt: str
+
+    def __post_init__(self) -> None:
+        if not self.alt.strip():
+            raise ValueError("a figure needs alt text that says what it shows")
+
+    def __str__(self) -> str:
+        return f"[figure: {self.alt}]"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        body = _GENERATOR_COMMENT.sub("", _PROLOG.sub("", self.svg_text, count=1))
+        label = html.escape(self.alt, quote=True)
+        return (
+            f'<figure class="internals-lab-figure" role="img" aria-label="{label}">'
+            f"{body}</figure>"
+        )
+
+
+def svg(graph: object, alt: str) -> Figure:
+    """Lay out a `graphviz.Graph`/`Digraph` (or DOT source text) and return a `Figure`."""
+    from .graphs import dot_svg
+
+    source = graph if isinstance(graph, str) else getattr(graph, "source", None)
+    if not isinstance(source, str):
+        raise TypeError(f"svg() takes a graphviz graph or DOT text, not {type(graph).__name__}")
+    return Figure(dot_svg(source), alt)
