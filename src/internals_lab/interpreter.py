@@ -22,7 +22,7 @@ import sys
 import sysconfig
 from dataclasses import dataclass, fields
 
-__all__ = ["InterpreterFacts", "interpreter_facts"]
+__all__ = ["InterpreterFacts", "interpreter_facts", "Implementation", "IMPLEMENTATIONS"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,51 @@ def interpreter_facts() -> InterpreterFacts:
         compiler=platform.python_compiler(),
         machine=platform.machine(),
     )
+
+
+@dataclass(frozen=True)
+class Implementation:
+    name: str
+    written_in: str
+    runs_code_by: str
+    where: str
+
+
+# From each project's documentation (not something this machine can run): what
+# "Python is a specification" means in practice.
+IMPLEMENTATIONS = (
+    Implementation(
+        "CPython", "C",
+        "compiling source to CPython bytecode, which its evaluation loop interprets; from 3.11 the "
+        "interpreter specializes instructions as it runs (PEP 659), and 3.13 adds an experimental JIT "
+        "that is off unless CPython was built with --enable-experimental-jit",
+        "the reference implementation, from python.org and most package managers",
+    ),
+    Implementation(
+        "PyPy", "RPython (a restricted subset of Python) translated to C",
+        "interpreting its own bytecode and compiling hot loops to machine code with a tracing JIT "
+        "generated from the interpreter itself",
+        "a drop-in replacement for long-running pure-Python programs",
+    ),
+    Implementation(
+        "MicroPython", "C, small enough for microcontrollers",
+        "compiling to MicroPython's own bytecode (.mpy files, not CPython's .pyc) and interpreting it; "
+        "decorated functions can be compiled to machine code (native and viper emitters)",
+        "boards with kilobytes of RAM; implements Python 3.4 plus selected later features",
+    ),
+    Implementation(
+        "GraalPy", "Java, on GraalVM's Truffle framework",
+        "interpreting an AST that GraalVM's partial evaluator compiles to machine code",
+        "the JVM, with Java interoperability",
+    ),
+    Implementation(
+        "Pyodide", "CPython itself, compiled to WebAssembly with Emscripten",
+        "exactly as CPython does (same bytecode), inside a browser or Node.js",
+        "the browser: JupyterLite runs notebooks on it",
+    ),
+    Implementation(
+        "IronPython", "C#",
+        "compiling to .NET's intermediate language, which the .NET runtime compiles to machine code",
+        "the .NET runtime; IronPython 3 targets Python 3.4",
+    ),
+)

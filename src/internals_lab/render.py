@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Table", "Figure", "svg"]
+__all__ = ["Table", "Figure", "svg", "picker"]
 
 
 def _cell(value: object) -> str:
@@ -113,3 +113,22 @@ def svg(graph: object, alt: str) -> Figure:
     if not isinstance(source, str):
         raise TypeError(f"svg() takes a graphviz graph or DOT text, not {type(graph).__name__}")
     return Figure(dot_svg(source), alt)
+
+
+def picker(panels: dict[str, str], description: str = "Show:"):
+    """A dropdown that switches between HTML panels, linked in the browser.
+
+    The link is a client-side `jslink`, so the control keeps working on the static site
+    (the page stores the widget state and the vendored embed manager renders it) and in a
+    notebook whose kernel has stopped. Use it for views whose every state is known in advance;
+    views computed from the learner's input need a kernel and a static rendering beside them.
+    """
+    import ipywidgets as widgets
+
+    if not panels:
+        raise ValueError("picker() needs at least one panel")
+    names = list(panels)
+    dropdown = widgets.Dropdown(options=names, value=names[0], description=description)
+    stack = widgets.Stack([widgets.HTML(value=panels[name]) for name in names], selected_index=0)
+    widgets.jslink((dropdown, "index"), (stack, "selected_index"))
+    return widgets.VBox([dropdown, stack])

@@ -1,0 +1,52 @@
+# Python Internals Lab: the two commands are `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY_REF      := 3.13
+VENV        := .venv
+PY          := $(VENV)/bin/python
+CONSTRAINTS := constraints-$(PY_REF).txt
+# `dis` of a frozenset constant prints in hash order: every notebook execution pins the seed.
+export PYTHONHASHSEED := 0
+
+.PHONY: help venv book test outputs lab assignments lock set-repository clean
+
+help:
+	@echo "make book         build the static site into _build/html (installs what it needs)"
+	@echo "make test         run every test: unit (3.13, 3.12, 3.11), nbval, assignments, book build"
+	@echo "make book EXECUTE=force   also re-execute the lab notebooks while building"
+	@echo "make outputs      re-execute the lab notebooks in place (authors; NOTEBOOKS=... for some)"
+	@echo "make lab          open JupyterLab on the notebooks"
+	@echo "make assignments  generate the nbgrader student release into assignments/release"
+	@echo "make lock         re-resolve $(CONSTRAINTS) from requirements-dev.txt"
+	@echo "make set-repository URL=...   point the book (launch buttons, labs) at your fork"
+
+venv:
+	@bash tools/venv.sh $(PY_REF) $(VENV) requirements-dev.txt $(CONSTRAINTS)
+
+book: venv
+	@$(PY) tools/build_book.py $(if $(EXECUTE),--execute $(EXECUTE))
+
+test: venv
+	@$(PY) tools/run_tests.py
+
+outputs: venv
+	@$(PY) tools/regenerate_outputs.py $(NOTEBOOKS)
+
+lab: venv
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+
+assignments: venv
+	@$(PY) tools/assignments.py generate
+
+lock:
+	@rm -rf .venv-lock && bash tools/venv.sh $(PY_REF) .venv-lock requirements-dev.txt
+	@.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^internals-lab' > $(CONSTRAINTS)
+	@rm -rf .venv-lock && echo "wrote $(CONSTRAINTS)"
+
+set-repository:
+	@test -n "$(URL)" || { echo "usage: make set-repository URL=https://github.com/you/your-fork"; exit 2; }
+	@python3 tools/set_repository.py "$(URL)"
+
+clean:
+	rm -rf _build assignments/release assignments/submitted assignments/autograded assignments/feedback assignments/gradebook.db

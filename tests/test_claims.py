@@ -1,0 +1,55 @@
+"""The claims registry: well-formed, and every verdict points at a cell that shows it."""
+from pathlib import Path
+
+import pytest
+
+from internals_lab.claims import VERDICTS, claims_markdown, evidence_problems, load_claims
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_registry_loads_and_every_evidence_cell_exists():
+    claims = load_claims(ROOT / "claims.toml")
+    assert claims, "the registry is empty"
+    assert evidence_problems(claims, ROOT) == []
+
+
+def test_every_verdict_is_one_of_the_four():
+    assert {c.verdict for c in load_claims(ROOT / "claims.toml")} <= set(VERDICTS)
+
+
+def test_missing_evidence_is_reported(tmp_path):
+    (tmp_path / "claims.toml").write_text(
+        '[[claim]]\nid="x"\npost=1\nclaim="c"\nverdict="true"\nversions="3.13"\n'
+        'evidence="notebooks/none.ipynb#x"\nexplanation="e"\n'
+    )
+    claims = load_claims(tmp_path / "claims.toml")
+    assert evidence_problems(claims, tmp_path) == ["x: evidence file notebooks/none.ipynb does not exist"]
+
+
+def test_a_page_target_must_stand_before_a_code_cell(tmp_path):
+    (tmp_path / "page.md").write_text("(x)=\nJust prose.\n")
+    (tmp_path / "claims.toml").write_text(
+        '[[claim]]\nid="x"\npost=1\nclaim="c"\nverdict="true"\nversions="3.13"\n'
+        'evidence="page.md#x"\nexplanation="e"\n'
+    )
+    problems = evidence_problems(load_claims(tmp_path / "claims.toml"), tmp_path)
+    assert len(problems) == 1 and "not right before a code cell" in problems[0]
+
+
+def test_bad_verdict_and_duplicate_ids_are_refused(tmp_path):
+    entry = '[[claim]]\nid="x"\npost=1\nclaim="c"\nverdict="{v}"\nversions="3.13"\nevidence="a#b"\nexplanation="e"\n'
+    (tmp_path / "bad.toml").write_text(entry.format(v="maybe"))
+    with pytest.raises(ValueError, match="verdict 'maybe'"):
+        load_claims(tmp_path / "bad.toml")
+    (tmp_path / "dup.toml").write_text(entry.format(v="true") * 2)
+    with pytest.raises(ValueError, match="used twice"):
+        load_claims(tmp_path / "dup.toml")
+
+
+def test_markdown_links_each_claim_to_its_anchor():
+    claims = load_claims(ROOT / "claims.toml")
+    text = claims_markdown(claims)
+    for claim in claims:
+        assert f"]({claim.evidence_anchor})" in text
+        assert f"## Post {claim.post}" in text

@@ -1,0 +1,88 @@
+"""The shared renderers: tables and figures draw exactly the data they are given."""
+import html.parser
+
+import pytest
+
+from internals_lab.render import Figure, Table, picker, svg
+
+
+class _Cells(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cells, self._in = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag in ("td", "th")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.cells.append(data)
+
+
+def test_table_html_escapes_and_keeps_every_cell():
+    table = Table(["name", "value"], [("<b>", 1), ("a & b", "x")])
+    parser = _Cells()
+    parser.feed(table._repr_html_())
+    assert parser.cells == ["name", "value", "<b>", "1", "a & b", "x"]
+    assert "&lt;b&gt;" in table._repr_html_() and "<td><b>" not in table._repr_html_()
+
+
+def test_table_text_is_aligned():
+    lines = str(Table(["a", "long name"], [("xyz", 1)])).splitlines()
+    assert lines[0].index("long name") == lines[2].index("1")
+
+
+def test_table_rejects_ragged_rows_with_a_clear_message():
+    with pytest.raises(ValueError, match="2 values but the table has 3 columns"):
+        Table(["a", "b", "c"], [(1, 2)])
+
+
+def test_figure_requires_alt_text():
+    with pytest.raises(ValueError, match="alt text"):
+        Figure("<svg></svg>", "  ")
+
+
+def test_svg_lays_out_dot_and_labels_it():
+    pytest.importorskip("graphviz")
+    figure = svg("digraph { source -> bytecode }", alt="two boxes")
+    rendered = figure._repr_html_()
+    assert 'aria-label="two boxes"' in rendered
+    assert "<svg" in rendered and "<?xml" not in rendered
+    assert ">source<" in rendered and ">bytecode<" in rendered
+
+
+def test_svg_is_byte_identical_across_runs():
+    pytest.importorskip("graphviz")
+    dot = "digraph { rankdir=LR; a -> b -> c; a -> c }"
+    assert svg(dot, "x").svg_text == svg(dot, "x").svg_text
+
+
+def test_svg_reports_bad_dot_plainly():
+    with pytest.raises(ValueError, match="Graphviz could not lay out"):
+        svg("digraph { a -> }", alt="broken")
+
+
+def test_picker_links_the_menu_to_the_panels_in_the_browser():
+    pytest.importorskip("ipywidgets")
+    from ipywidgets.widgets import widget as widget_module
+    from ipywidgets.widgets.widget_link import Link
+
+    box = picker({"one": "<p>1</p>", "two": "<p>2</p>"})
+    dropdown, stack = box.children
+    assert list(dropdown.options) == ["one", "two"]
+    assert [child.value for child in stack.children] == ["<p>1</p>", "<p>2</p>"]
+    # The link lives in the browser (a jslink widget), not in a Python observer, so the
+    # control keeps working on the static site.
+    links = [w for w in widget_module._instances.values()
+             if isinstance(w, Link) and w.source == (dropdown, "index")]
+    assert [link.target for link in links] == [(stack, "selected_index")]
+
+
+def test_picker_refuses_an_empty_menu():
+    pytest.importorskip("ipywidgets")
+    with pytest.raises(ValueError, match="at least one panel"):
+        picker({})

@@ -1,0 +1,152 @@
+"""The nbgrader course: generate the student release, and grade submissions for the tests.
+
+    python tools/assignments.py generate     # assignments/release/<name>/ for every assignment
+    python tools/assignments.py roundtrip    # grade reference, release and partial submissions
+
+The round trip works in a temporary copy of the course, so the repository's gradebook and
+release are untouched. Submissions:
+- "reference": the instructor's source notebook (solutions filled in);
+- "release": the student release, unmodified;
+- "partial": the release with answer cells replaced by assignments/fixtures/<name>/partial.py.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "assignments"
+SUBMISSIONS = ("reference", "release", "partial")
+
+
+@dataclass(frozen=True)
+class CellGrade:
+    grade_id: str
+    score: float
+    max_score: float
+
+
+@dataclass(frozen=True)
+class Graded:
+    assignment: str
+    student: str
+    cells: tuple[CellGrade, ...]
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.cells)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.cells)
+
+
+def assignment_names() -> list[str]:
+    return sorted(p.name for p in (COURSE / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def _nbgrader(course: Path, *args: str) -> None:
+    exe = Path(sys.executable).parent / "nbgrader"
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    # nbgrader runs `alembic` by name, and its kernels must be this environment's.
+    env["PATH"] = os.pathsep.join([str(exe.parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    result = subprocess.run([str(exe), *args, "--force", "--log-level=WARN"], cwd=course, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{result.stdout}\n{result.stderr}")
+
+
+def generate(course: Path = COURSE, names: list[str] | None = None) -> None:
+    for name in names or assignment_names():
+        _nbgrader(course, "generate_assignment", name)
+
+
+def parse_fixture(path: Path) -> dict[str, str]:
+    """Replacement sources for answer cells, keyed by grade_id (`# grade_id: <id>` headers)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"# grade_id: (\S+)\s*", line)
+        if match:
+            current = sections.setdefault(match.group(1), [])
+        elif current is not None:
+            current.append(line)
+    if not sections:
+        raise ValueError(f"{path} has no '# grade_id: <id>' sections")
+    return {gid: "\n".join(lines).strip() + "\n" for gid, lines in sections.items()}
+
+
+def _with_answers(release: Path, answers: dict[str, str]) -> dict:
+    nb = json.loads(release.read_text(encoding="utf-8"))
+    seen = set()
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            if not cell["metadata"]["nbgrader"].get("solution"):
+                raise ValueError(f"fixture replaces {gid!r}, which is not an answer cell")
+            cell["source"] = answers[gid]
+            seen.add(gid)
+    missing = set(answers) - seen
+    if missing:
+        raise ValueError(f"fixture names cells the release does not have: {sorted(missing)}")
+    return nb
+
+
+def roundtrip(name: str) -> dict[str, Graded]:
+    """Autograde the three submissions of one assignment in a scratch course; return the grades."""
+    from nbgrader.api import Gradebook
+
+    with tempfile.TemporaryDirectory(prefix=f"nbgrader-{name}-") as tmp:
+        course = Path(tmp)
+        shutil.copy(COURSE / "nbgrader_config.py", course)
+        shutil.copytree(COURSE / "source" / name, course / "source" / name)
+        generate(course, [name])
+        source_nb = course / "source" / name / f"{name}.ipynb"
+        release_nb = course / "release" / name / f"{name}.ipynb"
+        partial = _with_answers(release_nb, parse_fixture(COURSE / "fixtures" / name / "partial.py"))
+        for student in SUBMISSIONS:
+            target = course / "submitted" / student / name / f"{name}.ipynb"
+            target.parent.mkdir(parents=True)
+            if student == "reference":
+                shutil.copy(source_nb, target)
+            elif student == "release":
+                shutil.copy(release_nb, target)
+            else:
+                target.write_text(json.dumps(partial, indent=1), encoding="utf-8")
+        _nbgrader(course, "autograde", name)
+        grades = {}
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            for student in SUBMISSIONS:
+                notebook = gb.find_submission_notebook(name, name, student)
+                cells = tuple(
+                    CellGrade(g.name, float(g.auto_score or 0), float(g.max_score))
+                    for g in notebook.grades if g.cell.__class__.__name__ == "GradeCell" and g.auto_score is not None
+                )
+                grades[student] = Graded(name, student, cells)
+        return grades
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["generate"]:
+        generate()
+        print(f"student release written to {COURSE / 'release'}: {', '.join(assignment_names())}")
+        return 0
+    if argv[:1] == ["roundtrip"]:
+        for name in assignment_names():
+            for student, graded in roundtrip(name).items():
+                print(f"{name:20} {student:10} {graded.score:g}/{graded.max_score:g}")
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
