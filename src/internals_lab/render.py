@@ -128,7 +128,8 @@ def picker(panels: dict[str, str], description: str = "Show:"):
     if not panels:
         raise ValueError("picker() needs at least one panel")
     names = list(panels)
-    dropdown = widgets.Dropdown(options=names, value=names[0], description=description)
+    dropdown = widgets.Dropdown(options=names, value=names[0], description=description,
+                                style={"description_width": "initial"})
     stack = widgets.Stack([widgets.HTML(value=panels[name]) for name in names], selected_index=0)
     widgets.jslink((dropdown, "index"), (stack, "selected_index"))
     return widgets.VBox([dropdown, stack])
