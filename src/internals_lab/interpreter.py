@@ -10,9 +10,10 @@ Where the facts come from (CPython 3.13):
   (PEP 703); `sys._is_gil_enabled()` (3.13+) says whether the GIL is on *now*, because a
   free-threaded build turns it back on for an extension module that does not declare
   `Py_mod_gil`, or when started with `-X gil=1` / `PYTHON_GIL=1`.
-- JIT: 3.13's `--enable-experimental-jit` compiles the core with `-D_Py_JIT` (or
-  `-D_Py_TIER2` for the tier-2 interpreter alone), which lands in `PY_CORE_CFLAGS`;
-  3.14 adds `sys._jit.is_available()`, used when present.
+- JIT: 3.13's `--enable-experimental-jit` compiles the core with `-D_Py_JIT`, which lands
+  in `PY_CORE_CFLAGS`; whether a JIT build runs it is up to the configure option's default
+  and the `PYTHON_JIT` variable, which 3.13 offers no API to read back. 3.14 adds
+  `sys._jit.is_available()` and `is_enabled()`, used when present.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class InterpreterFacts:
     free_threaded_build: bool    # compiled with --disable-gil
     gil_enabled: bool            # the GIL is on right now in this process
     jit_built: bool              # compiled with the experimental JIT (3.13+)
-    jit_enabled: bool            # ... and the JIT is switched on in this process
+    jit_enabled: bool | None     # ... and it is switched on now (None: 3.13 cannot tell)
     compiler: str                # the C compiler that built the interpreter
     machine: str                 # CPU architecture: "x86_64", "aarch64", ...
 
@@ -54,6 +55,8 @@ def _show(value: object) -> str:
         return ".".join(map(str, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value is None:
+        return "unknown on this version"
     return str(value)
 
 
@@ -70,15 +73,14 @@ def _jit_built() -> bool:
     return "-D_Py_JIT" in flags
 
 
-def _jit_enabled(built: bool) -> bool:
+def _jit_enabled(built: bool) -> bool | None:
     if not built:
         return False
     jit = getattr(sys, "_jit", None)
     if jit is not None and hasattr(jit, "is_enabled"):  # 3.14+
         return bool(jit.is_enabled())
-    # 3.13 builds configured with plain --enable-experimental-jit start with the JIT on
-    # unless PYTHON_JIT=0; "yes-off" builds need PYTHON_JIT=1.
-    return os.environ.get("PYTHON_JIT", "1") != "0"
+    # 3.13 has no API for it: the PYTHON_JIT variable and the configure option decide.
+    return None
 
 
 def interpreter_facts() -> InterpreterFacts:
