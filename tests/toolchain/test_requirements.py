@@ -79,3 +79,17 @@ def test_every_imported_module_comes_from_requirements_txt():
 def test_the_check_sees_the_labs_imports():
     modules = imported_modules()
     assert {"internals_lab", "graphviz"} <= set(modules)
+
+
+def test_the_lab_extra_matches_requirements_txt():
+    """Colab installs `internals-lab[lab]`; Binder installs requirements.txt: the same packages."""
+    import tomllib
+
+    extra = {_normal(Requirement(r).name) for r in
+             tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["lab"]}
+    listed = set()
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            listed.add(_normal(Requirement(line).name))
+    assert extra == listed - {"ipykernel"}
