@@ -86,3 +86,38 @@ def test_picker_refuses_an_empty_menu():
     pytest.importorskip("ipywidgets")
     with pytest.raises(ValueError, match="at least one panel"):
         picker({})
+
+
+def test_live_bundles_the_widget_with_a_static_rendering():
+    widgets = pytest.importorskip("ipywidgets")
+    from internals_lab.render import NEEDS_KERNEL, live
+
+    view = live(widgets.Textarea(value="x = 1"), Table(["stage"], [("tokens",)]))
+    data, metadata = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "live when you run the lab" in data["text/html"] and "<td>tokens</td>" in data["text/html"]
+    assert data["text/plain"] == str(Table(["stage"], [("tokens",)]))
+    assert metadata == {NEEDS_KERNEL: True}
+
+
+def test_stored_outputs_drop_the_view_of_kernel_only_widgets():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    spec = importlib.util.spec_from_file_location(
+        "regenerate_outputs", Path(__file__).resolve().parents[1] / "tools" / "regenerate_outputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from internals_lab.render import NEEDS_KERNEL
+
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/html": "<p>static</p>"}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data=dict(view), metadata={NEEDS_KERNEL: True}),
+        nbformat.v4.new_output("display_data", data=dict(view)),
+    ])])
+    module.drop_kernel_only_views(nb)
+    kept = [sorted(out["data"]) for out in nb.cells[0].outputs]
+    assert kept == [["text/html"], sorted(view)]

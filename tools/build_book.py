@@ -55,7 +55,8 @@ def main() -> int:
     env = dict(os.environ, PYTHONHASHSEED="0")
     # The build's kernels must import this checkout's package, whatever is installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    cmd = [str(exe), "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"]
+    # --all: an incremental Sphinx build can keep stale static files and pages.
+    cmd = [str(exe), "build", str(ROOT), "--all", "--builder", "html", "-W", "-n", "--keep-going"]
     config = None
     if args.execute == "force":
         config = forced_config()

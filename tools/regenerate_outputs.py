@@ -20,6 +20,22 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_kernel_only_views(nb) -> None:
+    """Keep only the static rendering of widgets that need a kernel (internals_lab.render.live).
+
+    The site would otherwise draw them from the stored widget state as controls that do nothing.
+    """
+    from internals_lab.render import NEEDS_KERNEL
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("metadata", {}).get(NEEDS_KERNEL):
+                out.get("data", {}).pop(WIDGET_VIEW, None)
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -32,6 +48,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    drop_kernel_only_views(nb)
     nbformat.write(nb, path)
     return elapsed
 

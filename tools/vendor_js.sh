@@ -14,7 +14,9 @@ mkdir hm rq
 tar xzf jupyter-widgets-html-manager-*.tgz -C hm
 tar xzf requirejs-*.tgz -C rq
 out="$here/book/_vendor/widgets"
-rm -rf "$out" && mkdir -p "$out"
+# assets-path.js is ours (it points the manager at its fonts): keep it.
+find "$out" -type f ! -name assets-path.js -delete 2>/dev/null || true
+mkdir -p "$out"
 cp hm/package/dist/embed-amd.js "$out/"
 # Icon fonts that embed-amd.js loads relative to its own URL.
 find hm/package/dist -maxdepth 1 -regex '.*\.\(woff2\|woff\|ttf\|eot\|svg\)' -exec cp {} "$out/" \;

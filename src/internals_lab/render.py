@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Table", "Figure", "svg", "picker"]
+__all__ = ["Table", "Figure", "svg", "picker", "live", "Live", "NEEDS_KERNEL"]
 
 
 def _cell(value: object) -> str:
@@ -133,3 +133,33 @@ def picker(panels: dict[str, str], description: str = "Show:"):
     stack = widgets.Stack([widgets.HTML(value=panels[name]) for name in names], selected_index=0)
     widgets.jslink((dropdown, "index"), (stack, "selected_index"))
     return widgets.VBox([dropdown, stack])
+
+
+NEEDS_KERNEL = "internals_lab/needs-kernel"
+
+
+class Live:
+    """A widget that needs a running kernel, with a static rendering of the same view.
+
+    In a live notebook the widget shows. Stored outputs keep only the static rendering
+    (`make outputs` drops the widget view of outputs marked with NEEDS_KERNEL), so the built
+    site shows a picture or table with a note, never a control that looks live but does nothing.
+    """
+
+    def __init__(self, widget, static, note: str = "This view is live when you run the lab (Binder, Colab or `make lab`)."):
+        self.widget, self.static, self.note = widget, static, note
+
+    def _static_html(self) -> str:
+        body = self.static._repr_html_() if hasattr(self.static, "_repr_html_") else html.escape(str(self.static))
+        return f'<div class="internals-lab-static"><p><em>{html.escape(self.note)}</em></p>{body}</div>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        data["text/html"] = self._static_html()
+        data["text/plain"] = str(self.static)
+        return data, {NEEDS_KERNEL: True}
+
+
+def live(widget, static, note: str | None = None) -> Live:
+    """Show `widget` when a kernel runs, and `static` (a Table, Figure or text) everywhere else."""
+    return Live(widget, static) if note is None else Live(widget, static, note)

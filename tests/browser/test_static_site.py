@@ -1,0 +1,106 @@
+"""The built static site, page by page, in headless Chromium (Debian's, driven by Playwright)."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SITE, Visit, site_pages
+from .widgets import dead_controls, widget_views_unrendered
+
+PAGES = site_pages()
+
+
+def _config_repository() -> str:
+    return re.search(r"(?m)^repository:\s*\n\s+url:\s*(\S+)", (ROOT / "_config.yml").read_text()).group(1)
+
+
+def test_the_site_has_pages():
+    assert "book/index.html" in PAGES and "notebooks/00_meet_your_interpreter.html" in PAGES
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_offline_and_clean(page_path, site_url, visit, screenshots):
+    v: Visit = visit(site_url + page_path)
+    assert v.foreign_requests(site_url) == [], "the page asked another host for something"
+    assert v.failed == []
+    assert v.console_errors == []
+    v.page.screenshot(path=str(screenshots / (page_path.replace("/", "__") + ".png")))
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_figures_are_visible_and_described(page_path, site_url, visit):
+    page = visit(site_url + page_path).page
+    for selector in ("main figure.internals-lab-figure svg", "main img", "main .cell_output svg"):
+        items = page.locator(selector)
+        for i in range(items.count()):
+            item = items.nth(i)
+            if not item.is_visible():  # inside a collapsed dropdown (a solution, say)
+                continue
+            item.scroll_into_view_if_needed()
+            box = item.bounding_box()
+            assert box and box["width"] > 0 and box["height"] > 0, f"{selector} #{i} has no size"
+    missing_alt = page.evaluate("""() => [...document.querySelectorAll('main img')]
+        .filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)""")
+    assert missing_alt == []
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('figure.internals-lab-figure')]
+        .filter(f => !(f.getAttribute('aria-label') || '').trim()).length""")
+    assert unlabelled == 0
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_widgets_work_without_a_kernel(page_path, site_url, visit):
+    page = visit(site_url + page_path).page
+    assert widget_views_unrendered(page) == 0
+    assert dead_controls(page) == []
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_headings_do_not_skip_levels(page_path, site_url, visit):
+    page = visit(site_url + page_path).page
+    levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
+                           ".map(h => Number(h.tagName[1]))")
+    assert levels and levels[0] == 1
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert skips == []
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_axe_finds_no_critical_violations(page_path, site_url, visit, axe_source):
+    page = visit(site_url + page_path).page
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                               ".filter(v => v.impact === 'critical').map(v => v.id + ': ' + v.help)")
+    assert violations == []
+
+
+def test_lab_pages_have_launch_buttons(site_url, visit):
+    repo = _config_repository().removeprefix("https://github.com/")
+    for page_path in (p for p in PAGES if p.startswith("notebooks/")):
+        page = visit(site_url + page_path).page
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        assert any(h.startswith(f"https://mybinder.org/v2/gh/{repo}/") for h in hrefs), page_path
+        assert any(h.startswith(f"https://colab.research.google.com/github/{repo}/") for h in hrefs), page_path
+        assert any("git-pull" in h for h in hrefs), page_path
+
+
+def test_search_finds_bytecode(site_url, visit):
+    page = visit(site_url + "search.html?q=bytecode").page
+    page.wait_for_selector("#search-results ul li, ul.search li", timeout=20000)
+    assert page.locator("ul.search li").count() > 0
+
+
+def test_the_suite_catches_a_dead_widget(tmp_path, serve, browser):
+    """Remove the vendored widget manager from a copy of the site: the widget must be reported."""
+    broken = tmp_path / "html"
+    shutil.copytree(SITE, broken)
+    (broken / "_static" / "widgets" / "embed-amd.js").unlink()
+    url = serve(broken) + "notebooks/00_meet_your_interpreter.html"
+    v = Visit(browser, url)
+    try:
+        assert v.failed, "the missing script should fail to load"
+        assert widget_views_unrendered(v.page) > 0
+    finally:
+        v.close()
