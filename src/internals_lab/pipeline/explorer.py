@@ -1,0 +1,209 @@
+"""The explorer: every stage of the pipeline for one source text, and a widget around it.
+
+Design: `analyse()` runs the stages in order (tokens, tree, symbols, code objects,
+bytecode, CFG) and stops at the first one that rejects the source, returning an `Analysis`
+record whose later stages are None and whose `error` says where and why. It compiles but
+never executes the source. `render_stages()` turns an analysis into (title, view) pairs using
+the renderers; `Explorer` puts a Textarea above one tab per stage and re-renders on every
+change, and `show_all()` displays the same views statically (for the book and for readers
+without a kernel). Bad input shows a caret view, never a traceback.
+"""
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+
+from .bytecode import Instr, instructions
+from .cfg import ControlFlowGraph, cfg
+from .code import CodeSummary, code_objects, walk_code
+from .source import PipelineError, SourceError, as_text, compile_source, error_from
+from .symbols import Symbol, symbols
+from .tokens import Token, tokens
+from .tree import AstNode, parse, tree
+
+__all__ = ["Analysis", "STAGES", "analyse", "render_stages", "show_all", "Explorer"]
+
+STAGES = ("tokens", "tree", "symbols", "code", "bytecode", "cfg")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    source: str | None
+    tokens: list[Token] | None = None
+    tree: list[AstNode] | None = None
+    symbols: list[Symbol] | None = None
+    code: list[CodeSummary] | None = None
+    bytecode: dict[str, list[Instr]] | None = None     # qualname -> instructions
+    cfg: ControlFlowGraph | None = None                # of the first function, else of the module
+    error: SourceError | None = None
+
+    @property
+    def failed_stage(self) -> str | None:
+        return self.error.stage if self.error else None
+
+
+def analyse(source: str | bytes) -> Analysis:
+    """Every stage's data for `source`, or the stages up to the first error and the error."""
+    done: dict[str, object] = {}
+    text = None
+    try:
+        text = as_text(source)
+        done["tokens"] = tokens(text)
+        done["tree"] = tree(text)
+        done["symbols"] = symbols(text)
+        module = compile_source(text)
+        done["code"] = code_objects(text)
+        everything = walk_code(module)
+        done["bytecode"] = {co.co_qualname: instructions(co) for co in everything}
+        functions = [co for co in everything if co is not module]
+        done["cfg"] = cfg(functions[0] if functions else module)
+    except PipelineError as exc:
+        error = exc.error
+        if error.stage == "tokens":
+            # The `tokenize` module reads to the end before it complains (an unclosed bracket is
+            # "EOF in multi-line statement"); the compiler's parser stops at the first bad token.
+            # Report the compiler's message, which is what `python` itself would print.
+            try:
+                parse(text)
+            except PipelineError as parse_exc:
+                error = SourceError("syntax", parse_exc.error.message, parse_exc.error.line,
+                                    parse_exc.error.column, parse_exc.error.text)
+        return Analysis(text, **done, error=error)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        # A stage can fail in a way its own guard did not expect (a symtable quirk, a deep tree):
+        # still a message, not a traceback.
+        stage = next(s for s in STAGES if s not in done)
+        return Analysis(text, **done, error=error_from(exc, stage, text or ""))
+    return Analysis(text, **done)
+
+
+_TITLES = {"tokens": "1 tokens", "tree": "2 AST", "symbols": "3 symbols", "code": "4 code objects",
+           "bytecode": "5 bytecode", "cfg": "6 control flow"}
+_MAX_ROWS = 300
+
+
+class _Text:
+    """Plain text shown as preformatted HTML (for notes such as 'the tree is too big')."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        import html
+        return f"<pre>{html.escape(self.text)}</pre>"
+
+
+class _Group:
+    """Several views one after another, as a single view."""
+
+    def __init__(self, views):
+        self.views = list(views)
+
+    def __str__(self) -> str:
+        return "\n\n".join(str(v) for v in self.views)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return "".join(v._repr_html_() for v in self.views)
+
+
+def render_stages(analysis: Analysis) -> list[tuple[str, object]]:
+    """(title, view) for each stage: its table or figure, the error view, or a 'not reached' note."""
+    from .render import ast_graph, cfg_graph, show_code, show_error, show_instructions, show_symbols, show_tokens
+
+    out = []
+    for stage in STAGES:
+        data = getattr(analysis, stage)
+        title = _TITLES[stage]
+        if data is None:
+            if analysis.error is not None and analysis.error.stage in (stage, "decode") or \
+                    (analysis.error is not None and stage == _first_missing(analysis)):
+                out.append((title, show_error(analysis.error)))
+            else:
+                out.append((title, _Text("(not reached: an earlier stage reported an error)")))
+            continue
+        if stage == "tokens":
+            view = show_tokens(data[:_MAX_ROWS], caption=_cut_note(len(data), "tokens"))
+        elif stage == "tree":
+            view = ast_graph(data) if len(data) <= 120 else _Text(
+                f"The tree has {len(data)} nodes, too many to draw; its first node types: "
+                + ", ".join(n.type for n in data[:20]) + " ...")
+        elif stage == "symbols":
+            view = show_symbols(data[:_MAX_ROWS], caption=_cut_note(len(data), "names"))
+        elif stage == "code":
+            view = _Group(show_code(s) for s in data[:10])
+        elif stage == "bytecode":
+            view = _Group(show_instructions(ins[:_MAX_ROWS], caption=f"{name}" + (
+                f" (first {_MAX_ROWS} of {len(ins)})" if len(ins) > _MAX_ROWS else ""))
+                for name, ins in list(data.items())[:10])
+        else:
+            view = cfg_graph(data) if len(data.blocks) <= 60 else _Text(
+                f"{len(data.blocks)} basic blocks: too many to draw")
+        out.append((title, view))
+    return out
+
+
+def _first_missing(analysis: Analysis) -> str | None:
+    return next((s for s in STAGES if getattr(analysis, s) is None), None)
+
+
+def _cut_note(total: int, what: str) -> str | None:
+    return f"first {_MAX_ROWS} of {total} {what}" if total > _MAX_ROWS else None
+
+
+def show_all(source: str | bytes) -> None:
+    """Display every stage of `source` one after another (the static form of the explorer)."""
+    from IPython.display import HTML, display
+
+    for title, view in render_stages(analyse(source)):
+        display(HTML(f"<h4>{title}</h4>"))
+        display(view)
+
+
+class Explorer:
+    """A Textarea and one tab per stage; every edit re-runs every stage."""
+
+    def __init__(self, source: str = "def f(x):\n    return x + 1\n"):
+        import ipywidgets as widgets
+
+        self.editor = widgets.Textarea(value=source, description="source",
+                                       layout=widgets.Layout(width="100%", height="10em"))
+        self.status = widgets.HTML()
+        self.panes = [widgets.HTML() for _ in STAGES]
+        self.tabs = widgets.Tab(children=self.panes)
+        for i, stage in enumerate(STAGES):
+            self.tabs.set_title(i, _TITLES[stage])
+        self.widget = widgets.VBox([self.editor, self.status, self.tabs])
+        self.editor.observe(self._changed, names="value")
+        self.update(source)
+
+    def _changed(self, change) -> None:
+        self.update(change["new"])
+
+    def update(self, source: str) -> Analysis | None:
+        import html
+        try:
+            self.analysis = analyse(source)
+            views = render_stages(self.analysis)
+        except Exception as exc:  # the widget must never show a traceback; say what failed instead
+            self.analysis = None
+            self.status.value = f"<pre>The lab could not analyse this input: {html.escape(str(exc) or type(exc).__name__)}</pre>"
+            for pane in self.panes:
+                pane.value = ""
+            return None
+        error = self.analysis.error
+        self.status.value = (f'<pre role="alert">{html.escape(error.caret())}</pre>' if error
+                             else "<p>All stages OK.</p>")
+        for pane, (_, view) in zip(self.panes, views):
+            pane.value = view._repr_html_()
+        return self.analysis
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+        display(self.widget)

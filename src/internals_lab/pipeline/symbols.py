@@ -1,0 +1,130 @@
+"""Stage 4, symbol tables: which scope owns each name, and the opcode that choice produces.
+
+Design: `symbols()` walks the `symtable` module's tables (built by `Python/symtable.c`
+between parsing and code generation) and returns one `Symbol` record per (scope, name),
+classified the way the compiler classifies it: local, parameter, global (explicit or
+implicit), free (a closure variable read from an enclosing function) or cell (a local that
+an inner function captures). `name_ops()` then reads the compiled bytecode and records which
+load/store instruction each name actually got, so a learner can check the mapping
+local -> *_FAST, cell/free -> *_DEREF, global -> *_GLOBAL, module/class level -> *_NAME.
+"""
+from __future__ import annotations
+
+import dis
+import symtable
+from dataclasses import dataclass
+
+from .source import PipelineError, _EXPECTED, as_text, compile_source, error_from
+
+__all__ = ["Symbol", "symbols", "NameOp", "name_ops", "classify"]
+
+
+@dataclass(frozen=True)
+class Symbol:
+    scope: str        # "module", "f", "f.inner", ... (dotted path of nested scopes)
+    scope_type: str   # "module", "function", "class", "annotation", "type parameters", ...
+    name: str
+    kind: str         # "parameter", "local", "cell", "free", "global (explicit)", "global (implicit)", "nonlocal?" ...
+    referenced: bool
+    assigned: bool
+
+
+def _kind(sym: symtable.Symbol, table: symtable.SymbolTable) -> str:
+    if table.get_type() == "module":  # a str on 3.11/3.12, a StrEnum member on 3.13
+        return "global (module level)"
+    if sym.is_free():
+        return "free"
+    if sym.is_declared_global():
+        return "global (explicit)"
+    if sym.is_parameter():
+        return "parameter (cell)" if _is_cell(sym, table) else "parameter"
+    if _is_cell(sym, table):
+        return "cell"
+    if sym.is_local():
+        return "local"
+    if sym.is_global():
+        return "global (implicit)"
+    return "other"
+
+
+def _is_cell(sym: symtable.Symbol, table: symtable.SymbolTable) -> bool:
+    # symtable has no public is_cell() before 3.14; a local is a cell when the function's
+    # code object lists it in co_cellvars, which is what the flag CELL in the C table means.
+    # `_cells` (function tables) gives that set on every supported version.
+    cells = getattr(table, "get_cells", None)
+    if cells is not None:  # 3.14+
+        return sym.get_name() in cells()
+    return isinstance(table, symtable.Function) and sym.get_name() in _cell_names(table)
+
+
+def _cell_names(table: symtable.Function) -> set[str]:
+    names = set()
+    for child in table.get_children():
+        names.update(_frees_reaching(child))
+    return {n for n in names if n in table.get_identifiers() and table.lookup(n).is_local()}
+
+
+def _frees_reaching(table: symtable.SymbolTable) -> set[str]:
+    found = {s.get_name() for s in table.get_symbols() if s.is_free()}
+    for child in table.get_children():
+        found |= _frees_reaching(child)
+    return found
+
+
+def symbols(source: str | bytes) -> list[Symbol]:
+    """One `Symbol` per name per scope, scopes in source order, names sorted within a scope."""
+    text = as_text(source)
+    try:
+        top = symtable.symtable(text, "<lab>", "exec")
+    except _EXPECTED as exc:
+        raise PipelineError(error_from(exc, "symbols", text)) from None
+    out: list[Symbol] = []
+
+    def walk(table: symtable.SymbolTable, path: str) -> None:
+        kind_of_scope = str(table.get_type()).replace("_", " ").lower()
+        for sym in sorted(table.get_symbols(), key=lambda s: s.get_name()):
+            out.append(Symbol(path, kind_of_scope, sym.get_name(), _kind(sym, table),
+                              sym.is_referenced(), sym.is_assigned()))
+        for child in table.get_children():
+            walk(child, child.get_name() if path == "module" else f"{path}.{child.get_name()}")
+
+    walk(top, "module")
+    return out
+
+
+def classify(source: str | bytes, scope: str) -> dict[str, str]:
+    """{name: kind} for one scope: the answer format of the chapter's exercise."""
+    found = {s.name: s.kind for s in symbols(source) if s.scope == scope}
+    if not found and scope not in {s.scope for s in symbols(source)}:
+        raise KeyError(f"no scope named {scope!r}; the scopes are {sorted({s.scope for s in symbols(source)})}")
+    return found
+
+
+@dataclass(frozen=True)
+class NameOp:
+    scope: str       # the code object's qualified name ("<module>", "outer.<locals>.inner")
+    name: str
+    opname: str      # the instruction that loads or stores it: LOAD_FAST, LOAD_DEREF, STORE_GLOBAL, ...
+
+
+_NAME_OPS = ("_FAST", "_DEREF", "_GLOBAL", "_NAME", "_CLOSURE", "MAKE_CELL")
+
+
+def name_ops(source: str | bytes) -> list[NameOp]:
+    """Every distinct (code object, name, instruction) that loads, stores or deletes a variable."""
+    code = compile_source(source)
+    seen: dict[tuple[str, str, str], None] = {}
+    stack = [code]
+    while stack:
+        co = stack.pop(0)
+        for ins in dis.get_instructions(co):
+            if ins.opname.startswith(("LOAD_", "STORE_", "DELETE_", "MAKE_CELL")) and ins.opname.endswith(_NAME_OPS) \
+                    and ins.opname != "LOAD_FAST_LOAD_FAST" and isinstance(ins.argval, str):
+                seen[(co.co_qualname, ins.argval, ins.opname)] = None
+            elif ins.opname in ("LOAD_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "STORE_FAST_LOAD_FAST") \
+                    and isinstance(ins.argval, tuple):
+                # 3.13 superinstructions name two locals at once.
+                for name in ins.argval:
+                    seen[(co.co_qualname, name, ins.opname)] = None
+        stack.extend(c for c in co.co_consts if hasattr(c, "co_code"))
+    return [NameOp(*key) for key in seen]
