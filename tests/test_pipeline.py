@@ -459,3 +459,12 @@ def test_explorer_widget_updates_and_never_raises():
     assert "not reached" in explorer.panes[-1].value
     explorer.editor.value = "y = 2\n"
     assert explorer.analysis.error is None and "<svg" in explorer.panes[1].value
+
+
+def test_outputs_carry_no_memory_addresses():
+    src = "def f():\n    def g():\n        return 1\n    return g\n"
+    texts = [i.argrepr for i in instructions(src)] + [i.argrepr for i in instructions(src, "f")]
+    here = f"{PY[0]}.{PY[1]}"
+    texts += [arg for _, arg in compare(src, "f", versions=(here,))[0].instructions]
+    assert not any(" at 0x" in t for t in texts)
+    assert "<code object g, line 2>" in texts

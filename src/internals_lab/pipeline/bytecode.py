@@ -60,7 +60,10 @@ def instructions(target, qualname: str | None = None, *, adaptive: bool = False)
         positions = (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset) if pos else (None,) * 4
         jump = ins.argval if ins.opcode in JUMP_OPCODES and isinstance(ins.argval, int) else None
         line = pos.lineno if pos else None
-        out.append(Instr(ins.offset, ins.opname, ins.arg, ins.argrepr, line, positions, jump, ins.is_jump_target))
+        argrepr = ins.argrepr
+        if isinstance(ins.argval, types.CodeType):  # dis's repr has a memory address; keep output stable
+            argrepr = f"<code object {ins.argval.co_name}, line {ins.argval.co_firstlineno}>"
+        out.append(Instr(ins.offset, ins.opname, ins.arg, argrepr, line, positions, jump, ins.is_jump_target))
     return out
 
 

@@ -20,7 +20,9 @@ def _pos(start, end) -> str:
 
 
 def show_tokens(tokens, caption: str | None = None) -> Table:
-    rows = [(t.type if t.type != "OP" else f"OP ({t.exact_type})", t.string, f"{t.start[0]}:{t.start[1]}",
+    # Newlines and tabs are shown escaped (\n), so each token stays on one row.
+    rows = [(t.type if t.type != "OP" else f"OP ({t.exact_type})",
+             t.string if t.string.isprintable() else repr(t.string)[1:-1], f"{t.start[0]}:{t.start[1]}",
              f"{t.end[0]}:{t.end[1]}") for t in tokens]
     return Table(["type", "string", "start", "end"], rows, caption=caption, code_columns=["string"])
 

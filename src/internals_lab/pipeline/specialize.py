@@ -43,6 +43,7 @@ def specialization_timeline(source: str, function: str, phases) -> list[Snapshot
 
     def snap(label: str, calls: int, results: tuple) -> Snapshot:
         rows = tuple((i.opname, i.argrepr) for i in dis.get_instructions(fn, adaptive=True))
+        # A code-object constant's argrepr has an address; none of the chapter's examples nests one.
         return Snapshot(label, calls, rows, results)
 
     out = [snap("defined, never called", 0, ())]

@@ -43,7 +43,8 @@ while queue:
     queue.extend(c for c in co.co_consts if isinstance(c, types.CodeType))
 if found is None:
     print(json.dumps({"error": "no code object named %r" % want})); sys.exit(0)
-rows = [[i.opname, i.argrepr] for i in dis.get_instructions(found)]
+rows = [[i.opname, "<code object %s, line %d>" % (i.argval.co_name, i.argval.co_firstlineno)
+         if isinstance(i.argval, types.CodeType) else i.argrepr] for i in dis.get_instructions(found)]
 print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "instructions": rows}))
 """
 
