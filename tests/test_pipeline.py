@@ -468,3 +468,30 @@ def test_outputs_carry_no_memory_addresses():
     texts += [arg for _, arg in compare(src, "f", versions=(here,))[0].instructions]
     assert not any(" at 0x" in t for t in texts)
     assert "<code object g, line 2>" in texts
+
+
+def test_a_rebound_name_is_a_cell_only_where_the_closure_reads_it():
+    src = textwrap.dedent('''
+        def a():
+            x = 1
+            def b():
+                x = 2
+                def c():
+                    return x
+                return c
+            return b
+    ''')
+    assert classify(src, "a")["x"] == "local"        # b's own x shadows it
+    assert classify(src, "a.b")["x"] == "cell"
+    assert classify(src, "a.b.c")["x"] == "free"
+    codes = {c.name: c for c in code_objects(src)}
+    assert codes["a"].cellvars == () and codes["b"].cellvars == ("x",)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_endings_tokenize_like_the_compiler(newline):
+    src = newline.join(["# note", "if x:", "    y = 1", ""])
+    compile(src, "<lab>", "exec")  # the compiler accepts it...
+    result = analyse(src)          # ...so every stage must too
+    assert result.error is None
+    assert [(t.string, t.start[0]) for t in result.tokens if t.type == "NAME"] == [("if", 2), ("x", 2), ("y", 3)]

@@ -48,27 +48,13 @@ def _kind(sym: symtable.Symbol, table: symtable.SymbolTable) -> str:
 
 
 def _is_cell(sym: symtable.Symbol, table: symtable.SymbolTable) -> bool:
-    # symtable has no public is_cell() before 3.14; a local is a cell when the function's
-    # code object lists it in co_cellvars, which is what the flag CELL in the C table means.
-    # `_cells` (function tables) gives that set on every supported version.
-    cells = getattr(table, "get_cells", None)
-    if cells is not None:  # 3.14+
-        return sym.get_name() in cells()
-    return isinstance(table, symtable.Function) and sym.get_name() in _cell_names(table)
-
-
-def _cell_names(table: symtable.Function) -> set[str]:
-    names = set()
-    for child in table.get_children():
-        names.update(_frees_reaching(child))
-    return {n for n in names if n in table.get_identifiers() and table.lookup(n).is_local()}
-
-
-def _frees_reaching(table: symtable.SymbolTable) -> set[str]:
-    found = {s.get_name() for s in table.get_symbols() if s.is_free()}
-    for child in table.get_children():
-        found |= _frees_reaching(child)
-    return found
+    # The C symbol table marks a local that an inner scope captures with the scope CELL, but
+    # the module exposes no public is_cell() on 3.11-3.13. `symtable.Symbol` keeps the decoded
+    # scope in a private attribute; prefer a public method where a later version has one.
+    public = getattr(sym, "is_cell", None)
+    if callable(public):
+        return bool(public())
+    return getattr(sym, "_Symbol__scope", None) == symtable.CELL
 
 
 def symbols(source: str | bytes) -> list[Symbol]:

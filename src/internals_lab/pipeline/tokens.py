@@ -34,11 +34,18 @@ def _record(tok: tokenize.TokenInfo) -> Token:
                  tokenize.tok_name[tok.exact_type])
 
 
+def _lines(text: str):
+    # compile() reads a string with universal newlines (a lone \r or \r\n ends a line); a plain
+    # StringIO would hand "\r" to the tokenizer as a character, which it rejects. newline=None
+    # gives the tokenizer the same lines the compiler sees.
+    return io.StringIO(text, newline=None).readline
+
+
 def tokens(source: str | bytes) -> list[Token]:
     """Every token `tokenize` produces for `source`, comments and NL tokens included."""
     text = as_text(source)
     try:
-        out = [_record(t) for t in tokenize.generate_tokens(io.StringIO(text).readline)]
+        out = [_record(t) for t in tokenize.generate_tokens(_lines(text))]
     except _EXPECTED as exc:
         raise PipelineError(error_from(exc, "tokens", text)) from None
     # 3.11's pure-Python tokenizer does not raise on an unterminated string or a stray
@@ -58,7 +65,7 @@ def parser_tokens(source: str | bytes) -> list[Token] | None:
         return None
     text = as_text(source)
     try:
-        raw = tokenize._generate_tokens_from_c_tokenizer(io.StringIO(text).readline, extra_tokens=False)
+        raw = tokenize._generate_tokens_from_c_tokenizer(_lines(text), extra_tokens=False)
         return [Token(tokenize.tok_name[t.type], t.string, tuple(t.start), tuple(t.end),
                       tokenize.tok_name[t.type]) for t in raw]
     except _EXPECTED as exc:
