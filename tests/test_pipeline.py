@@ -495,3 +495,33 @@ def test_windows_and_old_mac_line_endings_tokenize_like_the_compiler(newline):
     result = analyse(src)          # ...so every stage must too
     assert result.error is None
     assert [(t.string, t.start[0]) for t in result.tokens if t.type == "NAME"] == [("if", 2), ("x", 2), ("y", 3)]
+
+
+def test_tokenize_module_quirks_do_not_stop_the_compiler_stages(monkeypatch):
+    # Found by hypothesmith on 3.11: its pure-Python tokenize rejects some whitespace (form feeds,
+    # continuation lines) that the compiler accepts. Simulate that disagreement on any version.
+    import internals_lab.pipeline.explorer as explorer
+    from internals_lab.pipeline import SourceError
+
+    def refuse(text):
+        raise PipelineError(SourceError("tokens", "simulated tokenize failure", 1, 1, "x = 1"))
+
+    monkeypatch.setattr(explorer, "tokens", refuse)
+    result = analyse("x = 1\n")
+    assert result.error is None and result.tokens is None and result.bytecode is not None
+    assert "compiler's tokenizer accepts it" in result.notes[0].message
+    bad = analyse("x = (1,\n")
+    assert bad.error.stage == "syntax" and bad.notes == ()
+
+
+def test_compiler_warnings_become_notes_and_filters_are_restored():
+    import warnings
+
+    before = list(warnings.filters)
+    result = analyse('path = "C:\\data"\nok = x is 1\n')
+    assert result.error is None
+    messages = [n.message for n in result.notes]
+    assert any("escape" in m for m in messages), messages  # DeprecationWarning on 3.11, SyntaxWarning from 3.12
+    assert any("SyntaxWarning" in m and "is" in m for m in messages), messages
+    assert len(messages) == len(set(messages)), "each warning once, though several stages compile"
+    assert warnings.filters == before

@@ -10,7 +10,8 @@ without a kernel). Bad input shows a caret view, never a traceback.
 """
 from __future__ import annotations
 
-import types
+import dataclasses
+import warnings
 from dataclasses import dataclass
 
 from .bytecode import Instr, instructions
@@ -36,6 +37,10 @@ class Analysis:
     bytecode: dict[str, list[Instr]] | None = None     # qualname -> instructions
     cfg: ControlFlowGraph | None = None                # of the first function, else of the module
     error: SourceError | None = None
+    # Problems that did not stop the pipeline: the `tokenize` module (pure Python on 3.11) can
+    # reject odd whitespace that the compiler's C tokenizer accepts; the tokens stage is then
+    # empty, with this note, and the other stages still run.
+    notes: tuple[SourceError, ...] = ()
 
     @property
     def failed_stage(self) -> str | None:
@@ -43,12 +48,33 @@ class Analysis:
 
 
 def analyse(source: str | bytes) -> Analysis:
-    """Every stage's data for `source`, or the stages up to the first error and the error."""
+    """Every stage's data for `source`, or the stages up to the first error and the error.
+
+    Compiler warnings (SyntaxWarning: an invalid escape sequence, `is` with a literal...) become
+    notes instead of lines on stderr; `warnings.catch_warnings` restores the filters afterwards.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _analyse(source)
+    seen: dict[tuple, SourceError] = {}
+    for w in caught:
+        if issubclass(w.category, (SyntaxWarning, DeprecationWarning)):
+            line = w.lineno if isinstance(w.lineno, int) and w.lineno > 0 else None
+            text = result.source.splitlines()[line - 1] if line and result.source and line <= len(result.source.splitlines()) else None
+            note = SourceError("warning", f"{w.category.__name__}: {w.message}", line, None, text)
+            seen.setdefault((note.message, line), note)
+    if not seen:
+        return result
+    return dataclasses.replace(result, notes=result.notes + tuple(seen.values()))
+
+
+def _analyse(source: str | bytes) -> Analysis:
     done: dict[str, object] = {}
+    notes: list[SourceError] = []
     text = None
     try:
         text = as_text(source)
-        done["tokens"] = tokens(text)
+        done["tokens"] = _tokens_or_note(text, notes)
         done["tree"] = tree(text)
         done["symbols"] = symbols(text)
         module = compile_source(text)
@@ -58,23 +84,34 @@ def analyse(source: str | bytes) -> Analysis:
         functions = [co for co in everything if co is not module]
         done["cfg"] = cfg(functions[0] if functions else module)
     except PipelineError as exc:
-        error = exc.error
-        if error.stage == "tokens":
-            # The `tokenize` module reads to the end before it complains (an unclosed bracket is
-            # "EOF in multi-line statement"); the compiler's parser stops at the first bad token.
-            # Report the compiler's message, which is what `python` itself would print.
-            try:
-                parse(text)
-            except PipelineError as parse_exc:
-                error = SourceError("syntax", parse_exc.error.message, parse_exc.error.line,
-                                    parse_exc.error.column, parse_exc.error.text)
-        return Analysis(text, **done, error=error)
+        return Analysis(text, **done, error=exc.error, notes=tuple(notes))
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
         # A stage can fail in a way its own guard did not expect (a symtable quirk, a deep tree):
         # still a message, not a traceback.
         stage = next(s for s in STAGES if s not in done)
-        return Analysis(text, **done, error=error_from(exc, stage, text or ""))
-    return Analysis(text, **done)
+        return Analysis(text, **done, error=error_from(exc, stage, text or ""), notes=tuple(notes))
+    return Analysis(text, **done, notes=tuple(notes))
+
+
+def _tokens_or_note(text: str, notes: list[SourceError]) -> list[Token] | None:
+    try:
+        return tokens(text)
+    except PipelineError as exc:
+        token_error = exc.error
+    try:
+        parse(text)
+    except PipelineError as parse_exc:
+        # Both reject the source. The `tokenize` module reads to the end before it complains (an
+        # unclosed bracket is "EOF in multi-line statement"); the parser stops at the first bad
+        # token. Report the parser's message: it is what `python` itself prints.
+        e = parse_exc.error
+        raise PipelineError(SourceError("syntax", e.message, e.line, e.column, e.text)) from None
+    # The compiler accepts what the tokenize module rejected (3.11's pure-Python tokenizer
+    # differs from the C one on odd whitespace): a difference between tokenizers, not an error.
+    notes.append(SourceError("tokens", "the tokenize module could not tokenize this source, although the "
+                             f"compiler's tokenizer accepts it: {token_error.message}",
+                             token_error.line, token_error.column, token_error.text))
+    return None
 
 
 _TITLES = {"tokens": "1 tokens", "tree": "2 AST", "symbols": "3 symbols", "code": "4 code objects",
@@ -121,6 +158,9 @@ def render_stages(analysis: Analysis) -> list[tuple[str, object]]:
     for stage in STAGES:
         data = getattr(analysis, stage)
         title = _TITLES[stage]
+        if data is None and stage == "tokens" and analysis.notes:
+            out.append((title, _Text(analysis.notes[0].caret())))
+            continue
         if data is None:
             if analysis.error is not None and analysis.error.stage in (stage, "decode") or \
                     (analysis.error is not None and stage == _first_missing(analysis)):
@@ -198,8 +238,12 @@ class Explorer:
                 pane.value = ""
             return None
         error = self.analysis.error
-        self.status.value = (f'<pre role="alert">{html.escape(error.caret())}</pre>' if error
-                             else "<p>All stages OK.</p>")
+        if error:
+            self.status.value = f'<pre role="alert">{html.escape(error.caret())}</pre>'
+        elif self.analysis.notes:
+            self.status.value = "".join(f"<pre>{html.escape(n.caret())}</pre>" for n in self.analysis.notes)
+        else:
+            self.status.value = "<p>All stages OK.</p>"
         for pane, (_, view) in zip(self.panes, views):
             pane.value = view._repr_html_()
         return self.analysis
