@@ -525,3 +525,20 @@ def test_compiler_warnings_become_notes_and_filters_are_restored():
     assert any("SyntaxWarning" in m and "is" in m for m in messages), messages
     assert len(messages) == len(set(messages)), "each warning once, though several stages compile"
     assert warnings.filters == before
+
+
+def test_fstring_tokens_across_versions():
+    from internals_lab.pipeline import compare_tokens
+
+    found = find_interpreters(("3.11", "3.12"))
+    if not all(found.values()):
+        pytest.skip(f"needs CPython 3.11 and 3.12; missing: {[v for v, i in found.items() if i is None]}")
+    old, new = compare_tokens('f"hi {name}"\n', versions=("3.11", "3.12"), interpreters=found)
+    assert old.instructions[0] == ("STRING", 'f"hi {name}"')
+    assert [t for t, _ in new.instructions[:3]] == ["FSTRING_START", "FSTRING_MIDDLE", "OP"]
+
+
+def test_non_ascii_source_reaches_the_other_interpreter_intact():
+    here = f"{PY[0]}.{PY[1]}"
+    [result] = compare('def f():\n    return "café ✓"\n', "f", versions=(here,))
+    assert any(arg == "'café ✓'" for _, arg in result.instructions), result

@@ -19,14 +19,14 @@ from .specialize import SPECIALIZATION_CONSTANTS, Snapshot, specialization_timel
 from .symbols import NameOp, Symbol, classify, name_ops, symbols
 from .tokens import Token, parser_tokens, tokens
 from .tree import AstNode, CstSummary, cst_summary, folded, parse, transform, tree
-from .versions import Interpreter, VersionResult, compare, find_interpreters
+from .versions import Interpreter, VersionResult, compare, compare_tokens, find_interpreters
 
 __all__ = [
     "Analysis", "AstNode", "BasicBlock", "CodeSummary", "ControlFlowGraph", "CstSummary", "Edge",
     "ExceptionEntry", "Explorer", "Instr", "Interpreter", "NameOp", "PipelineError", "STAGES",
     "SPECIALIZATION_CONSTANTS", "Snapshot", "SourceError", "Step", "Symbol", "Token", "VersionResult",
     "analyse", "as_text", "binary_op_steps", "cfg", "classify", "code_for", "code_objects", "compare",
-    "compile_source", "cst_summary", "find_interpreters", "folded", "instructions", "name_ops", "opnames",
+    "compare_tokens", "compile_source", "cst_summary", "find_interpreters", "folded", "instructions", "name_ops", "opnames",
     "parse", "parser_tokens", "render_stages", "show_all", "specialization_timeline", "symbols", "tokens",
     "transform", "tree", "walk_code",
 ]

@@ -22,15 +22,21 @@ from pathlib import Path
 
 from .source import as_text
 
-__all__ = ["Interpreter", "find_interpreters", "VersionResult", "compare", "WANTED"]
+__all__ = ["Interpreter", "find_interpreters", "VersionResult", "compare", "compare_tokens", "WANTED"]
 
 WANTED = ("3.11", "3.12", "3.13")
 
 # Runs inside the other interpreter: stdlib only, and valid on 3.8 through 3.13.
 _PROBE = r"""
-import dis, json, sys, types
-src = sys.stdin.read()
+import dis, io, json, sys, tokenize, types
+src = sys.stdin.buffer.read().decode("utf-8")
 want = sys.argv[1] if len(sys.argv) > 1 else ""
+if want == "--tokens":
+    try:
+        rows = [[tokenize.tok_name[t.type], t.string] for t in tokenize.generate_tokens(io.StringIO(src, newline=None).readline)]
+    except (SyntaxError, tokenize.TokenError) as exc:
+        print(json.dumps({"error": "the tokenize module failed: %s" % (exc,)})); sys.exit(0)
+    print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "instructions": rows})); sys.exit(0)
 try:
     code = compile(src, "<lab>", "exec", dont_inherit=True)
 except SyntaxError as exc:
@@ -123,6 +129,16 @@ class VersionResult:
 def compare(source: str | bytes, qualname: str | None = None, versions=WANTED,
             interpreters: dict[str, Interpreter | None] | None = None, timeout: float = 30.0) -> list[VersionResult]:
     """Compile `source` with each version's interpreter and return its instructions."""
+    return _run_probe(source, qualname or "", versions, interpreters, timeout)
+
+
+def compare_tokens(source: str | bytes, versions=WANTED, interpreters: dict[str, Interpreter | None] | None = None,
+                   timeout: float = 30.0) -> list[VersionResult]:
+    """Tokenize `source` with each version's `tokenize` module: rows of (token type, string)."""
+    return _run_probe(source, "--tokens", versions, interpreters, timeout)
+
+
+def _run_probe(source, argument: str, versions, interpreters, timeout: float) -> list[VersionResult]:
     text = as_text(source)
     found = find_interpreters(versions) if interpreters is None else interpreters
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
@@ -134,9 +150,11 @@ def compare(source: str | bytes, qualname: str | None = None, versions=WANTED,
             results.append(VersionResult(version, None, None, f"CPython {version} is not installed on this machine"))
             continue
         try:
-            run = subprocess.run([interp.path, "-I", "-c", _PROBE, qualname or ""], input=text,
-                                 capture_output=True, text=True, timeout=timeout, env=env)
-            data = json.loads(run.stdout) if run.returncode == 0 else {"error": run.stderr.strip().splitlines()[-1:]}
+            # Bytes in, UTF-8 explicitly: the child's locale must not decide how the source is read.
+            run = subprocess.run([interp.path, "-I", "-c", _PROBE, argument], input=text.encode("utf-8"),
+                                 capture_output=True, timeout=timeout, env=env)
+            stderr = run.stderr.decode("utf-8", "replace").strip().splitlines()
+            data = json.loads(run.stdout) if run.returncode == 0 else {"error": " ".join(stderr[-1:]) or "it crashed"}
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             data = {"error": f"could not run {Path(interp.path)}: {exc}"}
         if "error" in data:
