@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import dis
-import os
 import stat
 import sys
 import textwrap
@@ -122,7 +121,7 @@ def test_transform_that_removes_everything_is_a_clear_error():
 
 
 def test_cst_keeps_what_the_ast_drops():
-    libcst = pytest.importorskip("libcst")
+    pytest.importorskip("libcst")
     from internals_lab.pipeline import cst_summary
 
     summary = cst_summary("x = (1 ,  2)  # keep me\n")

@@ -14,7 +14,6 @@ This runs the chapter's own example functions, never a learner's explorer input.
 from __future__ import annotations
 
 import dis
-import sys
 from dataclasses import dataclass
 
 __all__ = ["Snapshot", "specialization_timeline", "SPECIALIZATION_CONSTANTS"]

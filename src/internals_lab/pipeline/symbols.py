@@ -24,7 +24,8 @@ class Symbol:
     scope: str        # "module", "f", "f.inner", ... (dotted path of nested scopes)
     scope_type: str   # "module", "function", "class", "annotation", "type parameters", ...
     name: str
-    kind: str         # "parameter", "local", "cell", "free", "global (explicit)", "global (implicit)", "nonlocal?" ...
+    kind: str         # "parameter", "parameter (cell)", "local", "cell", "free", "global (explicit)",
+                      # "global (implicit)" or, at module level, "global (module level)"
     referenced: bool
     assigned: bool
 
@@ -37,8 +38,8 @@ def _kind(sym: symtable.Symbol, table: symtable.SymbolTable) -> str:
     if sym.is_declared_global():
         return "global (explicit)"
     if sym.is_parameter():
-        return "parameter (cell)" if _is_cell(sym, table) else "parameter"
-    if _is_cell(sym, table):
+        return "parameter (cell)" if _is_cell(sym) else "parameter"
+    if _is_cell(sym):
         return "cell"
     if sym.is_local():
         return "local"
@@ -47,7 +48,7 @@ def _kind(sym: symtable.Symbol, table: symtable.SymbolTable) -> str:
     return "other"
 
 
-def _is_cell(sym: symtable.Symbol, table: symtable.SymbolTable) -> bool:
+def _is_cell(sym: symtable.Symbol) -> bool:
     # The C symbol table marks a local that an inner scope captures with the scope CELL, but
     # the module exposes no public is_cell() on 3.11-3.13. `symtable.Symbol` keeps the decoded
     # scope in a private attribute; prefer a public method where a later version has one.

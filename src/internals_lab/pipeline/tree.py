@@ -17,7 +17,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 
-from .source import PipelineError, _EXPECTED, as_text, compile_source, error_from
+from .source import PipelineError, _EXPECTED, as_text, error_from
 
 __all__ = ["AstNode", "tree", "parse", "folded", "transform", "CstSummary", "cst_summary"]
 
