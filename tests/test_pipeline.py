@@ -541,3 +541,15 @@ def test_non_ascii_source_reaches_the_other_interpreter_intact():
     here = f"{PY[0]}.{PY[1]}"
     [result] = compare('def f():\n    return "café ✓"\n', "f", versions=(here,))
     assert any(arg == "'café ✓'" for _, arg in result.instructions), result
+
+
+def test_an_augmented_assignment_makes_a_local_that_may_be_unbound():
+    src = "count = 0\ndef bump():\n    count += 1\n"
+    assert classify(src, "bump") == {"count": "local"}
+    loads = [o.opname for o in name_ops(src) if o.scope == "bump" and o.opname.startswith("LOAD")]
+    # 3.12+ checks for an unbound local only where it cannot prove the variable is bound.
+    assert loads == (["LOAD_FAST_CHECK"] if PY >= (3, 12) else ["LOAD_FAST"])
+    ns = {}
+    exec(compile_source(src), ns)
+    with pytest.raises(UnboundLocalError):
+        ns["bump"]()

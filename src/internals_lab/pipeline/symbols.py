@@ -11,6 +11,7 @@ local -> *_FAST, cell/free -> *_DEREF, global -> *_GLOBAL, module/class level ->
 from __future__ import annotations
 
 import dis
+import re
 import symtable
 from dataclasses import dataclass
 
@@ -94,7 +95,11 @@ class NameOp:
     opname: str      # the instruction that loads or stores it: LOAD_FAST, LOAD_DEREF, STORE_GLOBAL, ...
 
 
-_NAME_OPS = ("_FAST", "_DEREF", "_GLOBAL", "_NAME", "_CLOSURE", "MAKE_CELL")
+# Instructions that read, write or delete a variable by its scope (not attributes or constants).
+_VARIABLE_OP = re.compile(r"(LOAD|STORE|DELETE)_(FAST|FAST_CHECK|FAST_AND_CLEAR|DEREF|CLASSDEREF|CLOSURE|GLOBAL|NAME"
+                          r"|FROM_DICT_OR_DEREF|FROM_DICT_OR_GLOBALS)|MAKE_CELL")
+# 3.13 superinstructions that name two locals at once.
+_PAIR_OPS = ("LOAD_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "STORE_FAST_LOAD_FAST")
 
 
 def name_ops(source: str | bytes) -> list[NameOp]:
@@ -105,13 +110,10 @@ def name_ops(source: str | bytes) -> list[NameOp]:
     while stack:
         co = stack.pop(0)
         for ins in dis.get_instructions(co):
-            if ins.opname.startswith(("LOAD_", "STORE_", "DELETE_", "MAKE_CELL")) and ins.opname.endswith(_NAME_OPS) \
-                    and ins.opname != "LOAD_FAST_LOAD_FAST" and isinstance(ins.argval, str):
-                seen[(co.co_qualname, ins.argval, ins.opname)] = None
-            elif ins.opname in ("LOAD_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "STORE_FAST_LOAD_FAST") \
-                    and isinstance(ins.argval, tuple):
-                # 3.13 superinstructions name two locals at once.
+            if ins.opname in _PAIR_OPS and isinstance(ins.argval, tuple):
                 for name in ins.argval:
                     seen[(co.co_qualname, name, ins.opname)] = None
+            elif _VARIABLE_OP.fullmatch(ins.opname) and isinstance(ins.argval, str):
+                seen[(co.co_qualname, ins.argval, ins.opname)] = None
         stack.extend(c for c in co.co_consts if hasattr(c, "co_code"))
     return [NameOp(*key) for key in seen]
