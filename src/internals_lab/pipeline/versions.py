@@ -1,0 +1,165 @@
+"""Stage 7, across versions: the same source compiled by several CPython interpreters.
+
+Design: bytecode is an implementation detail that changes in every minor release, and only
+the interpreter of a version can compile for it. `find_interpreters()` looks for each wanted
+version (pyenv's versions directory, `pythonX.Y` on PATH, the running interpreter; an
+`INTERNALS_LAB_PYTHON3XX` environment variable wins) and checks each candidate by running
+it. `compare()` sends the source to each one in a subprocess (stdin, no shell, a timeout,
+PYTHONHASHSEED=0 so set constants come out in a fixed order) and collects opnames as JSON.
+Missing interpreters are reported by name, never silently skipped.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .source import as_text
+
+__all__ = ["Interpreter", "find_interpreters", "VersionResult", "compare", "compare_tokens", "WANTED"]
+
+WANTED = ("3.11", "3.12", "3.13")
+
+# Runs inside the other interpreter: stdlib only, and valid on 3.8 through 3.13.
+_PROBE = r"""
+import dis, io, json, sys, tokenize, types
+src = sys.stdin.buffer.read().decode("utf-8")
+want = sys.argv[1] if len(sys.argv) > 1 else ""
+if want == "--tokens":
+    try:
+        rows = [[tokenize.tok_name[t.type], t.string] for t in tokenize.generate_tokens(io.StringIO(src, newline=None).readline)]
+    except (SyntaxError, tokenize.TokenError) as exc:
+        print(json.dumps({"error": "the tokenize module failed: %s" % (exc,)})); sys.exit(0)
+    print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "instructions": rows})); sys.exit(0)
+try:
+    code = compile(src, "<lab>", "exec", dont_inherit=True)
+except SyntaxError as exc:
+    print(json.dumps({"error": "%s (line %s)" % (exc.msg, exc.lineno)})); sys.exit(0)
+queue, found = [code], None
+while queue:
+    co = queue.pop(0)
+    if getattr(co, "co_qualname", co.co_name) == want or (not want and co is code):
+        found = co; break
+    queue.extend(c for c in co.co_consts if isinstance(c, types.CodeType))
+if found is None:
+    print(json.dumps({"error": "no code object named %r" % want})); sys.exit(0)
+rows = [[i.opname, "<code object %s, line %d>" % (i.argval.co_name, i.argval.co_firstlineno)
+         if isinstance(i.argval, types.CodeType) else i.argrepr] for i in dis.get_instructions(found)]
+print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "instructions": rows}))
+"""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    version: str          # "3.12" (what was asked for)
+    full_version: str     # "3.12.1" (what the interpreter reports)
+    path: str
+
+
+def _version_of(path: str) -> str | None:
+    try:
+        out = subprocess.run([path, "-I", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                             capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+", out.stdout.strip()) else None
+
+
+def _patch_key(path: str) -> tuple[int, ...]:
+    match = re.search(r"/(\d+)\.(\d+)\.(\d+)/", path)
+    return tuple(int(x) for x in match.groups()) if match else (0,)
+
+
+def _candidates(version: str, search_roots: list[str]) -> list[str]:
+    env = os.environ.get("INTERNALS_LAB_PYTHON" + version.replace(".", ""))
+    found = [env] if env else []
+    if sys.version_info[:2] == tuple(int(x) for x in version.split(".")):
+        found.append(sys.executable)
+    for root in search_roots:
+        # Plain X.Y.Z releases only (no 3.13.0t free-threaded or -dev builds); newest patch first.
+        paths = [p for p in glob.glob(os.path.join(root, f"{version}.*", "bin", "python3"))
+                 if re.search(rf"/{re.escape(version)}\.\d+/bin/python3$", p)]
+        found.extend(sorted(paths, key=_patch_key, reverse=True))
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        found.append(on_path)
+    return list(dict.fromkeys(found))
+
+
+def _default_roots() -> list[str]:
+    roots = []
+    if os.environ.get("PYENV_ROOT"):
+        roots.append(os.path.join(os.environ["PYENV_ROOT"], "versions"))
+    roots += [os.path.expanduser("~/.pyenv/versions"), "/root/.pyenv/versions", "/opt/python"]
+    return list(dict.fromkeys(roots))
+
+
+def find_interpreters(versions=WANTED, search_roots: list[str] | None = None) -> dict[str, Interpreter | None]:
+    """{"3.11": Interpreter or None, ...}: the first working candidate for each version."""
+    roots = _default_roots() if search_roots is None else search_roots
+    result: dict[str, Interpreter | None] = {}
+    for version in versions:
+        result[version] = None
+        for path in _candidates(version, roots):
+            full = _version_of(path)
+            if full and full.rsplit(".", 1)[0] == version:
+                result[version] = Interpreter(version, full, path)
+                break
+    return result
+
+
+@dataclass(frozen=True)
+class VersionResult:
+    version: str
+    full_version: str | None
+    instructions: tuple[tuple[str, str], ...] | None   # (opname, argrepr); None when unavailable
+    problem: str | None                                # why there is no bytecode ("not installed", a syntax error)
+
+    @property
+    def opnames(self) -> list[str]:
+        return [op for op, _ in self.instructions or ()]
+
+
+def compare(source: str | bytes, qualname: str | None = None, versions=WANTED,
+            interpreters: dict[str, Interpreter | None] | None = None, timeout: float = 30.0) -> list[VersionResult]:
+    """Compile `source` with each version's interpreter and return its instructions."""
+    return _run_probe(source, qualname or "", versions, interpreters, timeout)
+
+
+def compare_tokens(source: str | bytes, versions=WANTED, interpreters: dict[str, Interpreter | None] | None = None,
+                   timeout: float = 30.0) -> list[VersionResult]:
+    """Tokenize `source` with each version's `tokenize` module: rows of (token type, string)."""
+    return _run_probe(source, "--tokens", versions, interpreters, timeout)
+
+
+def _run_probe(source, argument: str, versions, interpreters, timeout: float) -> list[VersionResult]:
+    text = as_text(source)
+    found = find_interpreters(versions) if interpreters is None else interpreters
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)  # the probe needs the stdlib only; another version's packages would not load
+    results = []
+    for version in versions:
+        interp = found.get(version)
+        if interp is None:
+            results.append(VersionResult(version, None, None, f"CPython {version} is not installed on this machine"))
+            continue
+        try:
+            # Bytes in, UTF-8 explicitly: the child's locale must not decide how the source is read.
+            run = subprocess.run([interp.path, "-I", "-c", _PROBE, argument], input=text.encode("utf-8"),
+                                 capture_output=True, timeout=timeout, env=env)
+            stderr = run.stderr.decode("utf-8", "replace").strip().splitlines()
+            data = json.loads(run.stdout) if run.returncode == 0 else {"error": " ".join(stderr[-1:]) or "it crashed"}
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
+            data = {"error": f"could not run {Path(interp.path)}: {exc}"}
+        if "error" in data:
+            results.append(VersionResult(version, interp.full_version, None, str(data["error"])))
+        else:
+            rows = tuple((op, arg) for op, arg in data["instructions"])
+            results.append(VersionResult(version, data["version"], rows, None))
+    return results
