@@ -55,6 +55,7 @@ __all__ = [
     "await_chain",
     "drive",
     "trace_task",
+    "run",
     "future_links",
     "compare_memory",
     "run_on_versions",
@@ -423,8 +424,8 @@ def trace_task(target: Any, *, task_class: str = "c", max_steps: int = 1000) -> 
     Returns the steps: a snapshot of the whole await chain before every resumption and after
     every suspension, and, after a suspension, what the Task's `_fut_waiter` points to.
     """
-    coro = _make_coroutine(target, "trace_task()")
     cls = _task_class(task_class)
+    coro = _make_coroutine(target, "trace_task()")
     name = coro.__qualname__
     result = error = None
     try:
@@ -448,6 +449,18 @@ def trace_task(target: Any, *, task_class: str = "c", max_steps: int = 1000) -> 
     return Trace(name, steps, result, error)
 
 
+def run(target: Any) -> Any:
+    """Run an async function (or a fresh coroutine) to completion as a plain Task, like
+    asyncio.run(), but also inside Jupyter, whose kernel already runs a loop in this thread."""
+    coro = _make_coroutine(target, "run()")
+    try:
+        with _private_event_loop() as loop:
+            return loop.run_until_complete(loop.create_task(coro))
+    finally:
+        if _state(coro) != "CLOSED":
+            coro.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # Who holds the future?
 # ---------------------------------------------------------------------------------------------
@@ -463,8 +476,8 @@ class FutureLinks:
 
 def future_links(target: Any, *, task_class: str = "c") -> FutureLinks:
     """Run `target` as a Task until it first waits on a future; report who references that future."""
-    coro = _make_coroutine(target, "future_links()")
     cls = _task_class(task_class)
+    coro = _make_coroutine(target, "future_links()")
     try:
         with _private_event_loop() as loop:
             task = cls(coro, loop=loop)
