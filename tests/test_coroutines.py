@@ -444,3 +444,8 @@ def test_run_returns_the_result_and_restores_state(monkeypatch):
 async def misdivide():
     await asyncio.sleep(0)
     return 1 / 0
+
+
+def test_show_version_runs_says_plainly_when_a_version_is_missing():
+    table = co.show_version_runs([co.VersionRun("3.99", False, None, "", False)])
+    assert table.rows == [["3.99", "not installed here", "(not run)"]]
