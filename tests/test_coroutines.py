@@ -317,6 +317,8 @@ def global_state():
         current=getattr(policy._local, "_loop", None),
         hooks=tuple(sys.get_asyncgen_hooks()),
         trace=sys.gettrace(),
+        profile=sys.getprofile(),
+        origin_depth=sys.get_coroutine_origin_tracking_depth(),
         threads=threading.active_count(),
     )
 
@@ -326,6 +328,8 @@ async def misbehaving():
     asyncio.set_event_loop(asyncio.new_event_loop())
     sys.set_asyncgen_hooks(firstiter=lambda agen: None, finalizer=lambda agen: None)
     asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+    asyncio.get_running_loop().set_debug(True)  # debug mode tracks coroutine origins
+    sys.setprofile(lambda frame, event, arg: None)
     await asyncio.sleep(0)
     raise RuntimeError("learner bug")
 

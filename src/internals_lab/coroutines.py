@@ -16,8 +16,9 @@ Design (data before presentation, after `Lib/dis.py`):
   draw these records; graphviz and ipywidgets are imported inside them.
 
 Global state: `trace_task`, `future_links` and `compare_memory` create their own event loop and
-restore, in `finally`, the running-loop slot, the thread's current loop, the loop policy and the
-async-generator hooks, and close the loop, also when the traced code raises. Threads started by
+restore, in `finally`, the running-loop slot, the thread's current loop, the loop policy, the
+async-generator hooks, the coroutine origin tracking depth and the trace/profile functions, and
+close the loop, also when the traced code raises. Threads started by
 `compare_memory` are parked on an Event and all joined in `finally`; tracemalloc is stopped only
 if it was not already running.
 """
@@ -371,6 +372,9 @@ def _private_event_loop():
     local = getattr(policy, "_local", None)
     current = getattr(local, "_loop", None)  # the thread's current loop, read without creating one
     hooks = sys.get_asyncgen_hooks()
+    # Hooks a learner's coroutine might set, or a debug-mode loop changes, for this thread.
+    tracer, profiler = sys.gettrace(), sys.getprofile()
+    origin_depth = sys.get_coroutine_origin_tracking_depth()
     loop = asyncio.new_event_loop()
     asyncio.events._set_running_loop(None)
     try:
@@ -393,6 +397,11 @@ def _private_event_loop():
                 if local is not None and getattr(local, "_loop", None) is not current:
                     local._loop = current
             sys.set_asyncgen_hooks(*hooks)
+            sys.set_coroutine_origin_tracking_depth(origin_depth)
+            if sys.gettrace() is not tracer:
+                sys.settrace(tracer)
+            if sys.getprofile() is not profiler:
+                sys.setprofile(profiler)
 
 
 def _make_coroutine(target: Any, what: str) -> types.CoroutineType:
