@@ -453,3 +453,32 @@ async def misdivide():
 def test_show_version_runs_says_plainly_when_a_version_is_missing():
     table = co.show_version_runs([co.VersionRun("3.99", False, None, "", False)])
     assert table.rows == [["3.99", "not installed here", "(not run)"]]
+
+
+def test_task_cancel_cancels_the_future_it_waits_on():
+    seen = {}
+
+    async def main():
+        task = asyncio.ensure_future(compute())
+        await asyncio.sleep(0)  # compute parks on asyncio.sleep's future
+        waiter = task._fut_waiter
+        task.cancel()
+        seen["future cancelled at once"] = waiter.cancelled()
+        try:
+            await task
+        except asyncio.CancelledError:
+            seen["task cancelled"] = task.cancelled()
+
+    co.run(main)
+    assert seen == {"future cancelled at once": True, "task cancelled": True}
+
+
+def test_gather_chain_ends_at_the_gathering_future():
+    async def both():
+        return await asyncio.gather(fetch_data(), fetch_data())
+
+    trace = trace_task(both)
+    assert trace.result == "[42, 42]"
+    parked = trace.steps[2]
+    assert [s.name.rpartition(".")[2] for s in parked.chain] == ["both", "FutureIter"]
+    assert parked.task_waiting_on == "_GatheringFuture(pending)"

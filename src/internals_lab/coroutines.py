@@ -89,7 +89,10 @@ def describe(value: Any, *, width: int = 40) -> str:
     if isinstance(value, asyncio.Task):
         return f"Task({_qualname(value.get_coro())}, {_future_state(value)})"
     if isinstance(value, asyncio.Future):
-        return f"Future({_future_state(value)})"
+        # asyncio's own subclasses (gather's _GatheringFuture) keep their names; the C and the
+        # pure-Python Future both print as "Future".
+        name = "Future" if type(value).__name__ == "Future" else type(value).__name__
+        return f"{name}({_future_state(value)})"
     if isinstance(value, types.CoroutineType):
         return f"<coroutine {value.__qualname__}>"
     if isinstance(value, types.GeneratorType):
