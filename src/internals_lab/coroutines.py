@@ -747,8 +747,11 @@ def show_version_runs(runs: Iterable[VersionRun]):
         if not run.found:
             rows.append((run.version, "not installed here", "(not run)"))
         else:
-            rows.append((run.version, run.full_version or "?", run.output if run.ok else "FAILED: " + run.output))
-    return Table(["version", "interpreter", "output"], rows, code_columns=["output"])
+            # one line per row reads well both as text and in an HTML table
+            output = " | ".join(run.output.splitlines())
+            rows.append((run.version, run.full_version or "?", output if run.ok else "FAILED: " + output))
+    return Table(["version", "interpreter", "output (lines separated by |)"], rows,
+                 code_columns=["output (lines separated by |)"])
 
 
 def _dot_quote(text: str) -> str:
