@@ -9,6 +9,7 @@ Design (data before presentation, after `Lib/dis.py`):
   `trace_task(async_fn)` runs one asyncio Task in a private event loop, with the coroutine
   wrapped in a recorder that snapshots the whole `cr_await` chain before each resumption and
   after each suspension. Both return a `Trace` (a list of `Step` records).
+- `run(async_fn)` is asyncio.run() that also works inside Jupyter (whose kernel runs a loop).
 - `future_links()` answers "who holds the future a suspended task waits on?" with booleans;
   `compare_memory()` measures an idle Task against an idle thread (tracemalloc and RSS).
 - `run_on_versions()` runs a snippet under 3.11, 3.12 and 3.13 when those interpreters exist.
@@ -65,6 +66,7 @@ __all__ = [
     "show_chain",
     "show_version_runs",
     "await_chain_graph",
+    "StepsView",
     "steps_view",
     "stepper",
 ]
