@@ -14,9 +14,9 @@ Design (data before presentation, after `Lib/dis.py`):
   `compare_memory()` measures an idle Task against an idle thread (tracemalloc and RSS).
 - `run_on_versions()` runs a snippet under 3.11, 3.12 and 3.13 when those interpreters exist.
 - Renderers (`show_timeline`, `show_frame`, `await_chain_graph`, `steps_view`, `stepper`) only
-  draw these records; graphviz and ipywidgets are imported inside them.
+  draw these records; the Graphviz layout and ipywidgets are reached only inside them.
 
-Global state: `trace_task`, `future_links` and `compare_memory` create their own event loop and
+Global state: `trace_task`, `run`, `future_links` and `compare_memory` create their own event loop and
 restore, in `finally`, the running-loop slot, the thread's current loop, the loop policy, the
 async-generator hooks, the coroutine origin tracking depth and the trace/profile functions, and
 close the loop, also when the traced code raises. Threads started by
