@@ -428,11 +428,18 @@ def test_await_chain_graph_is_an_svg_with_alt_text():
 def test_stepper_moves_through_the_steps():
     pytest.importorskip("ipywidgets")
     trace = drive(counter(), [3])
+    from ipywidgets.widgets import widget as widget_module
+    from ipywidgets.widgets.widget_link import Link
+
     box = co.stepper(trace)
-    slider, view = box.children
-    first = view.value
-    slider.value = len(trace.steps) - 1
-    assert view.value != first and "return" in view.value
+    slider, stack = box.children
+    assert (slider.min, slider.max) == (0, len(trace.steps) - 1)
+    panels = [pane.value for pane in stack.children]
+    assert len(panels) == len(trace.steps) and len(set(panels)) == len(panels)
+    assert "return" in panels[-1]
+    # The slider drives the panels in the browser, so it also steps on the static site.
+    links = [w for w in widget_module._instances.values() if isinstance(w, Link) and w.source == (slider, "value")]
+    assert [link.target for link in links] == [(stack, "selected_index")]
 
 
 def test_run_returns_the_result_and_restores_state(monkeypatch):

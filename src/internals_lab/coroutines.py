@@ -846,21 +846,16 @@ def steps_view(trace: Trace, open_steps: Iterable[int] = ()) -> StepsView:
 
 
 def stepper(trace: Trace):
-    """An ipywidgets slider over the steps (needs a kernel); pair it with steps_view() for the site."""
-    import ipywidgets as widgets
+    """A slider over the steps. Every step is rendered in advance and the slider is linked to
+    them in the browser, so it also steps on the static site and without a kernel."""
+    from .render import slider
 
-    slider = widgets.IntSlider(value=0, min=0, max=len(trace.steps) - 1, description="step")
-    view = widgets.HTML()
-
-    def show(change: Any = None) -> None:
-        step = trace.steps[slider.value]
+    panels = []
+    for step in trace.steps:
         head = f"<p><b>Step {step.index}: {html.escape(step.event)}</b>"
         if step.sent:
             head += f", sent {html.escape(step.sent)}"
         if step.value:
             head += f", out {html.escape(step.value)}"
-        view.value = head + "</p>" + _step_table(step)._repr_html_()
-
-    slider.observe(show, names="value")
-    show()
-    return widgets.VBox([slider, view])
+        panels.append(head + "</p>" + _step_table(step)._repr_html_())
+    return slider(panels, description="step")

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Table", "Figure", "svg", "picker", "live", "Live", "NEEDS_KERNEL"]
+__all__ = ["Table", "Figure", "svg", "picker", "slider", "live", "Live", "NEEDS_KERNEL"]
 
 
 def _cell(value: object) -> str:
@@ -133,6 +133,23 @@ def picker(panels: dict[str, str], description: str = "Show:"):
     stack = widgets.Stack([widgets.HTML(value=panels[name]) for name in names], selected_index=0)
     widgets.jslink((dropdown, "index"), (stack, "selected_index"))
     return widgets.VBox([dropdown, stack])
+
+
+def slider(panels: Sequence[str], description: str = "step"):
+    """A slider that steps through HTML panels, linked in the browser (like `picker`).
+
+    For recorded sequences (trace steps, snapshots): every panel is rendered in advance, so
+    stepping works on the static site and without a kernel.
+    """
+    import ipywidgets as widgets
+
+    if not panels:
+        raise ValueError("slider() needs at least one panel")
+    control = widgets.IntSlider(value=0, min=0, max=len(panels) - 1, description=description,
+                                style={"description_width": "initial"})
+    stack = widgets.Stack([widgets.HTML(value=p) for p in panels], selected_index=0)
+    widgets.jslink((control, "value"), (stack, "selected_index"))
+    return widgets.VBox([control, stack])
 
 
 NEEDS_KERNEL = "internals_lab/needs-kernel"
