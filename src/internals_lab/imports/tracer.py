@@ -200,7 +200,8 @@ class _RecordingFinder:
 
     def find_spec(self, fullname, path=None, target=None):
         finder = getattr(self._inner, "find_spec", None)
-        if finder is None:
+        if finder is None:  # _bootstrap._find_spec skips such a finder too
+            self._tracer._record("finder", fullname, f"{_finder_name(self._inner)}: skipped, it has no find_spec")
             return None
         spec = finder(fullname, path, target)
         self._tracer._record("finder", fullname, f"{_finder_name(self._inner)}: {_describe_spec(spec)}")
