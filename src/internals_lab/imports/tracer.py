@@ -82,6 +82,11 @@ class ImportTrace:
         return cls([ImportStep(**s) for s in data["steps"]], data.get("error"))
 
 
+_MACHINERY_FILES = frozenset({
+    "<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>", "<frozen zipimport>",
+})
+
+
 def _finder_name(finder: object) -> str:
     return finder.__name__ if isinstance(finder, type) else type(finder).__name__
 
@@ -277,6 +282,11 @@ class ImportTracer:
         spec.loader = _TimedLoader(inner, self, loader)
 
     def _import(self, name, globals=None, locals=None, fromlist=(), level=0):
+        # The machinery's own lookups (zipimport reading a file makes C code import `_io`) are
+        # not the learner's imports: they come from frames of the frozen import modules.
+        caller = sys._getframe(1).f_code.co_filename
+        if caller in _MACHINERY_FILES:
+            return self._original_import(name, globals, locals, fromlist, level)
         absolute = name
         if level:
             package = (globals or {}).get("__package__") or ""
