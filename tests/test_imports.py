@@ -271,3 +271,37 @@ def test_server_counts_setup_calls_per_placement():
     assert len(per_request.latencies) == len(at_startup.latencies) == 5
     with pytest.raises(ValueError, match="placement"):
         run_server_experiment("sometimes")
+
+
+def test_icicle_by_count_draws_one_bar_per_module_and_names_the_count():
+    from internals_lab.imports import icicle_svg
+
+    root = parse_importtime(IMPORTTIME)
+    figure = icicle_svg(root, weight="count")
+    assert figure.svg_text.count("<rect") == 6  # five modules and the root
+    assert "5 modules" in figure.alt
+    # Widths by count: a has 4 of the 6 nodes in the tree, so 4/6 of the root's 720 px (minus the 1 px gap).
+    assert 'width="479.0"' in figure.svg_text
+    with pytest.raises(ValueError, match="weight"):
+        icicle_svg(root, weight="colour")
+
+
+def test_import_edges_resolve_relative_and_mark_deferred_imports(tmp_path):
+    from internals_lab.imports import import_graph
+
+    pkg = tmp_path / "shop"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from . import cart\n")
+    (pkg / "cart.py").write_text("import json\nfrom .sub import prices\n\ndef checkout():\n    import decimal\n")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "prices.py").write_text("from ..cart import checkout\n")
+    edges = {(e.importer, e.imported, e.deferred, e.internal) for e in import_edges(pkg)}
+    assert edges == {
+        ("shop", "shop.cart", False, True),
+        ("shop.cart", "json", False, False),
+        ("shop.cart", "shop.sub.prices", False, True),
+        ("shop.cart", "decimal", True, False),
+        ("shop.sub.prices", "shop.cart", False, True),
+    }
+    figure = import_graph(import_edges(pkg), title="shop")
+    assert "1 dashed" in figure.alt and "<svg" in figure.svg_text
