@@ -39,11 +39,12 @@ __all__ = ["ImportStep", "ImportTrace", "ImportTracer", "trace_import"]
 class ImportStep:
     """One step of an import. `kind` is one of:
 
-    request (an import statement or call; detail: "sys.modules hit", "... miss", or
-    "sys.modules hit, still initializing"), finder (a meta-path finder asked; detail: its answer),
-    path entry (a sys.path entry's finder asked), spec (the spec found), pyc (bytecode cache
-    events), compile, exec (module body ran; detail "ok" or the exception), error (the import
-    failed).
+    request (an import statement or call; detail: a sys.modules hit or miss, and whether a hit
+    module's body is still running), finder (a meta-path finder asked; detail: its answer, and
+    for a spec its loader, origin and whether it is a package), path entry (a sys.path entry's
+    finder asked), pyc (the bytecode cache: missing, read, accepted, rejected, written), compile
+    (the source compiled, or the SyntaxError), exec (the module body: ran to the end, or the
+    exception it raised), error (the traced import failed).
     """
     kind: str
     name: str
