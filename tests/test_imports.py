@@ -305,3 +305,18 @@ def test_import_edges_resolve_relative_and_mark_deferred_imports(tmp_path):
     }
     figure = import_graph(import_edges(pkg), title="shop")
     assert "1 dashed" in figure.alt and "<svg" in figure.svg_text
+
+
+@pytest.mark.parametrize("mode, after_edit", [("CHECKED_HASH", "rejected"), ("UNCHECKED_HASH", "accepted")])
+def test_hash_based_pyc_checked_against_source_only_when_checked(mode, after_edit):
+    files = {"h.py": "X = 1\n"}
+    make = f"import py_compile\npy_compile.compile('h.py', invalidation_mode=py_compile.PycInvalidationMode.{mode})"
+    fresh, _ = trace_fresh(files, "import h", setup=make)
+    pycs = [d for _, k, n, d in fresh.rows() if k == "pyc" and n == "h"]
+    assert pycs[0].startswith("read") and mode.lower().replace("_", "-") in pycs[0] and pycs[1].startswith("accepted")
+    # Edit the source (same size, so only a hash can tell): checked-hash notices, unchecked does not.
+    edit = make + "\nimport pathlib\npathlib.Path('h.py').write_text('X = 2\\n')"
+    edited, printed = trace_fresh(files, "import h\nprint(h.X)", setup=edit)
+    pycs = [d for _, k, n, d in edited.rows() if k == "pyc" and n == "h"]
+    assert pycs[1].startswith(after_edit)
+    assert printed.strip() == ("2" if after_edit == "rejected" else "1")
