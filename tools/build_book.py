@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -61,8 +62,8 @@ def main() -> int:
     if args.execute == "force":
         config = forced_config()
         cmd += ["--config", str(config)]
-    if INDEX.exists():
-        INDEX.unlink()
+    # Start from an empty site: pages of files that left the book must not linger.
+    shutil.rmtree(INDEX.parent, ignore_errors=True)
     start = time.perf_counter()
     try:
         result = subprocess.run(cmd, cwd=ROOT, env=env)

@@ -9,7 +9,7 @@ from __future__ import annotations
 CONTROLS = {
     "dropdown": ".widget-dropdown select",
     "select": ".widget-select select",
-    "slider": ".widget-slider input[type=range], .widget-slider .slider, .widget-hslider .noUi-handle",
+    "slider": ".widget-slider .noUi-handle, .widget-slider input[type=range]",
     "toggle": ".widget-toggle-buttons button",
     "button": "button.widget-button, .jupyter-widgets button.jupyter-button",
     "textarea": ".widget-textarea textarea",
