@@ -4,7 +4,9 @@ Design: one concept per module, as in `Lib/asyncio/`. `futures` (a result not re
 `loop` (ready queue, timer heap, selector), `tasks` (a coroutine driven step by step; sleep,
 gather, wait_for, run), `echo` (a TCP echo server and client written against the loop's
 socket methods, so they run on ours and on asyncio's), `timeline` (which task ran when),
-`backends` (one namespace per loop, for code and tests that run on both), `charts` (renderers).
+`backends` (one namespace per loop, for code and tests that run on both), `demos`,
+`workflow` and `backpressure` (the chapter's experiments, returning data), `charts` (renderers).
+Import the experiment and renderer modules directly; this package re-exports the loop.
 """
 from .futures import CancelledError, Future, InvalidStateError
 from .loop import EventLoop, Handle, NothingToRunError, TimerHandle, get_running_loop

@@ -184,8 +184,14 @@ class EventLoop:
         from .tasks import ensure_future
 
         future = ensure_future(future, self)
-        future.add_done_callback(lambda _: self.stop())
-        self.run_forever()
+        stop = lambda _: self.stop()  # noqa: E731
+        future.add_done_callback(stop)
+        try:
+            self.run_forever()
+        finally:
+            # If the loop died (an error escaped a callback), a later run must not be stopped
+            # by this future finishing during cleanup.
+            future.remove_done_callback(stop)
         if not future.done():
             raise RuntimeError("the loop stopped before the future completed")
         return future.result()
