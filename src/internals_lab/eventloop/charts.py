@@ -19,7 +19,8 @@ def _describe(timeline: Timeline, title: str) -> str:
     steps = timeline.steps()
     parts = ", ".join(f"{task} ran in {n} slice{'s' if n != 1 else ''}" for task, n in steps.items())
     overlap = "no two slices overlap" if not timeline.overlapping() else "some slices overlap"
-    return f"Gantt chart, {title}: one row per task, time in seconds across. {parts}; {overlap}."
+    return (f"Gantt chart, {title}: one row per task, time in seconds across; thick bars are steps "
+            f"that ran, thin bars time spent suspended at an await. {parts}; {overlap}.")
 
 
 def gantt(timelines: dict[str, Timeline] | Timeline, title: str = "which task ran when",
@@ -46,7 +47,12 @@ def gantt(timelines: dict[str, Timeline] | Timeline, title: str = "which task ra
             for ax, (name, tl) in zip(axes[:, 0], timelines.items()):
                 tasks = tl.tasks()
                 for row, task in enumerate(tasks):
-                    bars = [(s.start, max(s.duration, tl.span() / 400)) for s in tl.slices if s.task == task]
+                    mine = [s for s in tl.slices if s.task == task]
+                    # Suspended (awaiting) between two steps: a thin pale bar. Running: a full bar,
+                    # at least a sliver wide so a microsecond step is still visible.
+                    waits = [(a.end, b.start - a.end) for a, b in zip(mine, mine[1:]) if b.start > a.end]
+                    ax.broken_barh(waits, (row - 0.08, 0.16), color=colours(row % 10), alpha=0.3)
+                    bars = [(s.start, max(s.duration, tl.span() / 300)) for s in mine]
                     ax.broken_barh(bars, (row - 0.35, 0.7), color=colours(row % 10))
                 ax.set_yticks(range(len(tasks)), tasks)
                 ax.set_ylim(len(tasks) - 0.5, -0.5)
