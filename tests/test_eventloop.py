@@ -93,6 +93,14 @@ def test_cancelling_a_sleep_cancels_its_timer():
     assert run(main()) == (True, [])  # cancelled, and dropped from the heap
 
 
+def test_sleep_rejects_nan_like_asyncio_does():
+    with pytest.raises(ValueError, match="NaN"):
+        run(sleep(float("nan")))
+    if sys.version_info >= (3, 13):  # asyncio added the same check in 3.13
+        with pytest.raises(ValueError, match="NaN"):
+            asyncio.run(asyncio.sleep(float("nan")))
+
+
 def test_future_states_and_messages():
     loop = EventLoop()
     try:

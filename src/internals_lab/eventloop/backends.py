@@ -17,7 +17,7 @@ from . import tasks as _ours
 from .futures import CancelledError as _OurCancelledError
 from .loop import get_running_loop as _our_running_loop
 
-__all__ = ["Backend", "OURS", "ASYNCIO", "BACKENDS", "run_isolated"]
+__all__ = ["Backend", "OURS", "ASYNCIO", "BACKENDS", "run_isolated", "call_in_fresh_thread"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,31 @@ ASYNCIO = Backend("asyncio", _asyncio_run, asyncio.sleep, asyncio.gather, asynci
 BACKENDS = (OURS, ASYNCIO)
 
 
+def call_in_fresh_thread(fn: Callable[[], Any], *, timeout: float = 60.0, name: str = "internals-lab-loop"):
+    """Call `fn()` in a new thread, wait for it, return its result or re-raise its exception.
+
+    The thread is always joined before this returns: if `fn` overruns `timeout`, we still wait
+    for it (a leaked thread would keep running the reader's program) and then say so.
+    """
+    outcome: dict[str, Any] = {}
+
+    def worker():
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # carried to the caller's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=worker, name=name)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        thread.join()
+        raise TimeoutError(f"the program took longer than {timeout} s")
+    if "error" in outcome:
+        raise outcome.pop("error")
+    return outcome.get("value")
+
+
 def run_isolated(backend: Backend, make_main: Callable[[], Any], *, debug: bool = False,
                  timeout: float = 60.0):
     """Run `backend.run(make_main())` in a new thread, wait for it, return its result.
@@ -56,24 +81,10 @@ def run_isolated(backend: Backend, make_main: Callable[[], Any], *, debug: bool 
     """
     if not callable(make_main):
         raise TypeError("run_isolated() takes a function that makes the coroutine, e.g. lambda: main()")
-    outcome: dict[str, Any] = {}
 
-    def worker():
-        try:
-            if backend is ASYNCIO:
-                outcome["value"] = backend.run(make_main(), debug=debug)
-            else:
-                outcome["value"] = backend.run(make_main())
-        except BaseException as exc:  # carried to the caller's thread below
-            outcome["error"] = exc
+    def program():
+        if backend is ASYNCIO:
+            return backend.run(make_main(), debug=debug)
+        return backend.run(make_main())
 
-    thread = threading.Thread(target=worker, name=f"internals-lab-{backend.name}-loop")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        # The program is still running: wait for it anyway rather than leak a thread.
-        thread.join()
-        raise TimeoutError(f"the program took longer than {timeout} s")
-    if "error" in outcome:
-        raise outcome.pop("error")
-    return outcome.get("value")
+    return call_in_fresh_thread(program, timeout=timeout, name=f"internals-lab-{backend.name}-loop")

@@ -147,6 +147,8 @@ async def sleep(delay: float, result=None):
     if delay <= 0:
         await _yield_to_loop()
         return result
+    if delay != delay:  # NaN compares false with everything and would corrupt the timer heap
+        raise ValueError("sleep() got NaN for its delay")
     loop = get_running_loop()
     future = loop.create_future()
     timer = loop.call_later(delay, _set_result_unless_cancelled, future, result)
