@@ -328,8 +328,10 @@ def test_post7_gather_results_and_wake_order(backend):
 def test_blocking_is_caught_by_debug_mode_and_to_thread_fixes_it():
     from internals_lab.eventloop.demos import blocked_loop
 
-    blocked = blocked_loop(False, block=0.08, threshold=0.03)
-    fixed = blocked_loop(True, block=0.08, threshold=0.03)
+    # A blocked step lasts at least `block` (time.sleep's guarantee), well over the threshold;
+    # a fixed step only submits work to a thread, far under it.
+    blocked = blocked_loop(False, block=0.25, threshold=0.1)
+    fixed = blocked_loop(True, block=0.25, threshold=0.1)
     assert blocked.results == fixed.results == ["A", "B", "C"]
     assert blocked.lookups_on_loop_thread == 3 and fixed.lookups_on_loop_thread == 0
     assert blocked.flagged_tasks == ["lookup-a", "lookup-b", "lookup-c"]

@@ -103,12 +103,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def blocked_loop(fixed: bool, *, keys=("a", "b", "c"), block: float = 0.15,
-                 threshold: float = 0.05) -> BlockingRun:
+def blocked_loop(fixed: bool, *, keys=("a", "b", "c"), block: float = 0.2,
+                 threshold: float = 0.1) -> BlockingRun:
     """Three lookups that each block for `block` seconds, on asyncio with debug mode on.
 
     Unfixed, each lookup calls `time.sleep` inside the coroutine: the loop thread is stuck and
-    debug mode logs a slow step for each. Fixed, the blocking call runs in a worker thread
+    debug mode logs a slow step for each (`threshold` is asyncio's default
+    `slow_callback_duration`; a blocked step lasts at least `block`, twice as long). Fixed, the blocking call runs in a worker thread
     with `asyncio.to_thread`, and the loop stays free (the heartbeat keeps ticking).
     """
     timeline = Timeline()
