@@ -15,6 +15,7 @@ Nothing here is preemptive: a callback that does not return blocks everything.
 """
 from __future__ import annotations
 
+import errno
 import heapq
 import itertools
 import selectors
@@ -310,8 +311,6 @@ class EventLoop:
         err = sock.connect_ex(address)
         if err == 0:
             return
-        import errno
-
         if err not in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
             raise OSError(err, f"connect to {address} failed")
 

@@ -13,12 +13,16 @@ blocks run and the coroutine may even refuse.
 """
 from __future__ import annotations
 
+import itertools
 import types
 
 from .futures import CancelledError, Future, InvalidStateError
 from .loop import get_running_loop
 
 __all__ = ["Task", "ensure_future", "create_task", "current_task", "sleep", "gather", "wait_for", "run"]
+
+
+_task_numbers = itertools.count(1)
 
 
 class Task(Future):
@@ -28,7 +32,7 @@ class Task(Future):
             raise TypeError(f"a Task needs a coroutine object, not {type(coro).__name__}{hint}")
         super().__init__(loop)
         self._coro = coro
-        self._name = name or f"Task-{id(self):x}"
+        self._name = name or f"Task-{next(_task_numbers)}"  # as asyncio names them
         self._fut_waiter = None
         self._must_cancel = False
         loop.tasks.add(self)
