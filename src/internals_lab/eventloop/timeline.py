@@ -20,7 +20,7 @@ __all__ = ["Slice", "Timeline"]
 class Slice:
     order: int      # 0, 1, 2, ... in the order the steps ran
     task: str
-    start: float    # seconds since the timeline started
+    start: float    # seconds since the first recorded step started
     end: float
 
     @property
@@ -61,10 +61,13 @@ class Timeline:
     slices: list[Slice] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._t0 = self.clock()
+        self._t0: float | None = None  # set when the first step starts: time 0 on the chart
 
     def _clock(self) -> float:
-        return self.clock() - self._t0
+        now = self.clock()
+        if self._t0 is None:
+            self._t0 = now
+        return now - self._t0
 
     def _record(self, task: str, start: float, end: float) -> None:
         self.slices.append(Slice(len(self.slices), task, start, end))
