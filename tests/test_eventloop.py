@@ -466,3 +466,21 @@ def test_asyncio_sleep_zero_is_a_bare_yield_like_ours():
     import inspect
 
     assert "__sleep0" in inspect.getsource(asyncio.tasks.sleep)
+
+
+def test_the_overloaded_server_closes_its_socket_when_the_client_code_raises():
+    from internals_lab.eventloop.backpressure import OverloadedServer
+
+    fds, threads = open_fds(), threading.active_count()
+    server = OverloadedServer(overhead=0.001, per_item=0)
+
+    async def main():
+        async with server.listening():
+            assert await server.call_over_tcp(["a", "b"]) == ["a:ok", "b:ok"]
+            raise LookupError("the reader's client fails")
+
+    with pytest.raises(LookupError):
+        run_isolated(ASYNCIO, main)
+    assert open_fds() == fds and threading.active_count() == threads
+    with pytest.raises(RuntimeError, match="not listening"):
+        asyncio.run(server.call_over_tcp(["a"]))
