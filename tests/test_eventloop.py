@@ -484,3 +484,15 @@ def test_the_overloaded_server_closes_its_socket_when_the_client_code_raises():
     assert open_fds() == fds and threading.active_count() == threads
     with pytest.raises(RuntimeError, match="not listening"):
         asyncio.run(server.call_over_tcp(["a"]))
+
+
+def test_version_facts_the_chapter_states_about_asyncio_source():
+    import inspect
+
+    wait_for_source = inspect.getsource(asyncio.wait_for)
+    assert ("timeouts.timeout" in wait_for_source) == (sys.version_info >= (3, 12))
+    step_split = hasattr(asyncio.tasks._PyTask, "_Task__step_run_and_handle_result")
+    assert step_split == (sys.version_info >= (3, 12))
+    assert hasattr(asyncio, "timeout")  # 3.11+
+    assert "This is the only place where callbacks are actually *called*" in inspect.getsource(
+        asyncio.base_events.BaseEventLoop._run_once)
