@@ -10,66 +10,13 @@ Prints the median and spread of the repeats, and ends with `ratio: <ours / async
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
-from internals_lab.eventloop import backends  # noqa: E402
-from internals_lab.eventloop.echo import echo_roundtrip  # noqa: E402
-
-
-def loops():
-    found = [("ours", backends.OURS, None), ("asyncio", backends.ASYNCIO, None)]
-    try:
-        import uvloop  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        found.append(("uvloop", backends.ASYNCIO, uvloop.new_event_loop))
-    return found
-
-
-def run_on(backend, factory, make_main):
-    if factory is None:
-        return backend.run(make_main())
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(make_main())
-
-
-def workload_a(backend, tasks: int, chain: int):
-    async def chain_of_sleeps():
-        for _ in range(chain):
-            await backend.sleep(0)
-
-    async def main():
-        await backend.gather(*(chain_of_sleeps() for _ in range(tasks)))
-
-    return main
-
-
-def workload_b(backend, round_trips: int, clients: int = 4):
-    per_client = [b"x" * 64] * (round_trips // clients)
-
-    def main():
-        return echo_roundtrip(backend, per_client, clients=clients)
-
-    return main
-
-
-def measure(workloads, repeats: int):
-    times = {key: [] for key in workloads}
-    for key, (backend, factory, make_main) in workloads.items():
-        run_on(backend, factory, make_main)  # warm-up
-    for _ in range(repeats):
-        for key, (backend, factory, make_main) in workloads.items():
-            start = time.perf_counter()
-            run_on(backend, factory, make_main)
-            times[key].append(time.perf_counter() - start)
-    return times
+from internals_lab.eventloop.bench import loops, measure, workload_a, workload_b  # noqa: E402
 
 
 def main(argv=None) -> int:

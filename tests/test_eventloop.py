@@ -9,7 +9,7 @@ import pytest
 
 from internals_lab.eventloop import (CancelledError, EventLoop, InvalidStateError, NothingToRunError,
                                      gather, get_running_loop, run, sleep, wait_for)
-from internals_lab.eventloop.backends import ASYNCIO, OURS, run_isolated
+from internals_lab.eventloop.backends import ASYNCIO, OURS, call_in_fresh_thread, run_isolated
 from internals_lab.eventloop.echo import echo_client, echo_roundtrip, listening_socket
 from internals_lab.eventloop.timeline import Timeline
 
@@ -496,3 +496,20 @@ def test_version_facts_the_chapter_states_about_asyncio_source():
     assert hasattr(asyncio, "timeout")  # 3.11+
     assert "This is the only place where callbacks are actually *called*" in inspect.getsource(
         asyncio.base_events.BaseEventLoop._run_once)
+
+
+def test_benchmark_workloads_run_on_every_loop_and_measure_counts_repeats():
+    from internals_lab.eventloop import bench
+
+    def go():
+        workloads = {(w, name): (backend, factory, make(backend, *args))
+                     for name, backend, factory in bench.loops()
+                     for w, make, args in (("a", bench.workload_a, (50, 3)), ("b", bench.workload_b, (8,)))}
+        return bench.measure(workloads, repeats=2)
+
+    times = call_in_fresh_thread(go)  # asyncio.run refuses to start inside a running loop
+    assert {name for _, name in times} >= {"ours", "asyncio"}
+    assert all(len(samples) == 2 for samples in times.values())
+    with pytest.raises(ValueError, match="at least 1"):
+        bench.measure({}, repeats=0)
+
