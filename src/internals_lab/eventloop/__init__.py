@@ -5,7 +5,8 @@ Design: one concept per module, as in `Lib/asyncio/`. `futures` (a result not re
 gather, wait_for, run), `echo` (a TCP echo server and client written against the loop's
 socket methods, so they run on ours and on asyncio's), `timeline` (which task ran when),
 `backends` (one namespace per loop, for code and tests that run on both), `demos`,
-`workflow` and `backpressure` (the chapter's experiments, returning data), `charts` (renderers).
+`workflow` and `backpressure` (the chapter's experiments, returning data), `bench` (the
+benchmark's workloads), `charts` (renderers).
 Import the experiment and renderer modules directly; this package re-exports the loop.
 """
 from .futures import CancelledError, Future, InvalidStateError
