@@ -1,0 +1,343 @@
+"""Functions, generators and classes created by VM code.
+
+Design: `VMFunction` is the VM's function object. Calling it, from VM code or from native code
+(`sorted(key=f)`, `map(f, ...)`, a property getter, `__init_subclass__` called by `type`), binds
+the arguments the way CPython's `initialize_locals` does (same error messages) and runs the
+code in a new VM frame. It mirrors the attributes a program can inspect on a real function
+(`__name__`, `__qualname__`, `__doc__`, `__defaults__`, `__kwdefaults__`, `__dict__`,
+`__wrapped__` via `functools.wraps`) and binds as a method through `__get__`.
+
+`VMGenerator` wraps a suspended VM frame and implements the generator protocol (`send`,
+`throw`, `close`, delegation to a sub-iterator during `yield from`), following
+`Objects/genobject.c`. `build_class` replaces `builtins.__build_class__`, which only accepts
+real functions: it runs the class body in the VM and lets the metaclass build the class.
+"""
+from __future__ import annotations
+
+import collections.abc
+import sys
+import types
+
+from .frame import NULL, VERSION, Frame
+
+__all__ = ["VMFunction", "VMGenerator", "build_class"]
+
+CO_VARARGS = 0x04
+CO_VARKEYWORDS = 0x08
+CO_GENERATOR = 0x20
+CO_COROUTINE = 0x80
+CO_ASYNC_GENERATOR = 0x200
+
+
+def _quoted_list(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(quoted) == 2:
+        return f"{quoted[0]} and {quoted[1]}"
+    return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
+
+
+class VMFunction:
+    """A function whose code runs in the teaching VM."""
+
+    def __init__(self, vm, code: types.CodeType, globals_: dict, qualname: str | None = None,
+                 defaults=None, kwdefaults=None, closure=None, annotations=None) -> None:
+        self._vm = vm
+        self.__code__ = code
+        self.__globals__ = globals_
+        self.__name__ = code.co_name
+        self.__qualname__ = qualname or code.co_qualname
+        self.__defaults__ = defaults
+        self.__kwdefaults__ = kwdefaults
+        self.__closure__ = closure
+        if isinstance(annotations, tuple):  # flattened (name, value, name, value, ...)
+            annotations = dict(zip(annotations[::2], annotations[1::2]))
+        self.__annotations__ = annotations if annotations is not None else {}
+        # Up to 3.13 the compiler makes the docstring (or None) a function's first constant.
+        consts = code.co_consts
+        self.__doc__ = consts[0] if consts and isinstance(consts[0], str) else None
+        self.__module__ = globals_.get("__name__")
+        self.__type_params__ = ()
+        self._decoded = vm.decoded(code)
+        self._builtins = vm.builtins_for(globals_)
+        self._nlocalsplus = len(self._decoded.names)
+        argcount = code.co_argcount
+        total = argcount + code.co_kwonlyargcount
+        self._keyword_slots = {name: i for i, name in
+                               enumerate(code.co_varnames[:total]) if i >= code.co_posonlyargcount}
+        self._simple = not (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)) and not code.co_kwonlyargcount
+        self._generatorlike = code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)
+
+    # -- calling ---------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        return self._vm.call_function(self, args, kwargs)
+
+    def bind_arguments(self, args: tuple, kwargs: dict | None) -> list:
+        """The new frame's fast locals, filled as CPython's `initialize_locals` fills them."""
+        code = self.__code__
+        n = code.co_argcount
+        nargs = len(args)
+        if self._simple and not kwargs and nargs == n:
+            localsplus = list(args)
+            localsplus.extend([NULL] * (self._nlocalsplus - n))
+            return localsplus
+        localsplus = [NULL] * self._nlocalsplus
+        nk = code.co_kwonlyargcount
+        flags = code.co_flags
+        qualname = self.__qualname__
+        total = n + nk
+        if flags & CO_VARARGS:
+            localsplus[total] = tuple(args[n:])
+            total_slots = total + 1
+        else:
+            total_slots = total
+        localsplus[:min(nargs, n)] = args[:n]
+        kwdict = None
+        if flags & CO_VARKEYWORDS:
+            kwdict = {}
+            localsplus[total_slots] = kwdict
+        if kwargs:
+            for key, value in kwargs.items():
+                slot = self._keyword_slots.get(key)
+                if slot is None:
+                    if kwdict is None:
+                        posonly = [k for k in kwargs if k in code.co_varnames[:code.co_posonlyargcount]]
+                        if posonly:
+                            raise TypeError(f"{qualname}() got some positional-only arguments passed "
+                                            f"as keyword arguments: '{', '.join(posonly)}'")
+                        raise TypeError(f"{qualname}() got an unexpected keyword argument '{key}'")
+                    kwdict[key] = value
+                    continue
+                if localsplus[slot] is not NULL:
+                    raise TypeError(f"{qualname}() got multiple values for argument '{key}'")
+                localsplus[slot] = value
+        if nargs > n and not (flags & CO_VARARGS):
+            defaults = self.__defaults__ or ()
+            kwonly_given = sum(1 for i in range(n, n + nk) if localsplus[i] is not NULL)
+            if defaults:
+                sig = f"from {n - len(defaults)} to {n}"
+                plural = True
+            else:
+                sig = str(n)
+                plural = n != 1
+            kwonly_sig = ""
+            if kwonly_given:
+                kwonly_sig = (f" positional argument{'s' if nargs != 1 else ''} (and {kwonly_given} "
+                              f"keyword-only argument{'s' if kwonly_given != 1 else ''})")
+            raise TypeError(f"{qualname}() takes {sig} positional argument{'s' if plural else ''} "
+                            f"but {nargs}{kwonly_sig} {'was' if nargs == 1 and not kwonly_given else 'were'} given")
+        if nargs < n:
+            defaults = self.__defaults__ or ()
+            first_default = n - len(defaults)
+            missing = []
+            for i in range(nargs, n):
+                if localsplus[i] is NULL:
+                    if i >= first_default:
+                        localsplus[i] = defaults[i - first_default]
+                    else:
+                        missing.append(code.co_varnames[i])
+            if missing:
+                raise TypeError(f"{qualname}() missing {len(missing)} required positional "
+                                f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
+        if nk:
+            kwdefaults = self.__kwdefaults__ or {}
+            missing = []
+            for i in range(n, n + nk):
+                if localsplus[i] is NULL:
+                    name = code.co_varnames[i]
+                    if name in kwdefaults:
+                        localsplus[i] = kwdefaults[name]
+                    else:
+                        missing.append(name)
+            if missing:
+                raise TypeError(f"{qualname}() missing {len(missing)} required keyword-only "
+                                f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
+        return localsplus
+
+    # -- behaving like a function ----------------------------------------------------------
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return types.MethodType(self, instance)
+
+    def __repr__(self) -> str:
+        return f"<function {self.__qualname__} at {id(self):#x}>"
+
+    @property
+    def __builtins__(self):
+        return self._builtins
+
+
+class VMGenerator:
+    """A generator whose frame is a VM frame (`Objects/genobject.c`, in Python)."""
+
+    def __init__(self, frame: Frame, function: VMFunction) -> None:
+        self.gi_frame = frame
+        self.gi_running = False
+        self.__name__ = function.__name__
+        self.__qualname__ = function.__qualname__
+        self._vm = function._vm
+        self._exc_slot = None
+        self._finished = False
+
+    @property
+    def gi_code(self):
+        return self.gi_frame.code
+
+    @property
+    def gi_suspended(self) -> bool:
+        return not self._finished and not self.gi_running and self.gi_frame.started
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+    def __repr__(self) -> str:
+        return f"<generator object {self.__qualname__} at {id(self):#x}>"
+
+    def _resume(self, value, exc=None):
+        """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
+        if self.gi_running:
+            raise ValueError("generator already executing")
+        frame = self.gi_frame
+        if exc is None:
+            frame.stack.append(value)
+        frame.started = True
+        vm = self._vm
+        vm.exc_chain.append(self._exc_slot)
+        self.gi_running = True
+        failed = None
+        try:
+            result = vm.run_frame(frame, exc)
+        except StopIteration as stop:
+            failed = stop
+        except BaseException:
+            self._finished = True
+            raise
+        finally:
+            self.gi_running = False
+            self._exc_slot = vm.exc_chain.pop()
+        if failed is not None:
+            # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
+            # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
+            self._finished = True
+            raise RuntimeError("generator raised StopIteration") from failed
+        if frame.why == 2:  # yielded
+            return result
+        self._finished = True
+        if result is None:
+            raise StopIteration
+        raise StopIteration(result)
+
+    def send(self, value):
+        if self._finished:
+            raise StopIteration
+        if not self.gi_frame.started and value is not None:
+            raise TypeError("can't send non-None value to a just-started generator")
+        return self._resume(value)
+
+    def _yield_from_target(self):
+        """The sub-iterator of a `yield from` this generator is suspended in, else None."""
+        frame = self.gi_frame
+        if self._finished or not frame.started:
+            return None
+        decoded = frame.decoded
+        if frame.ip >= len(decoded.opnames) or frame.ip == 0:
+            return None
+        if decoded.opnames[frame.ip - 1] != "YIELD_VALUE" or decoded.opnames[frame.ip] != "RESUME":
+            return None
+        if (decoded.args[frame.ip] & 3) < 2:
+            return None
+        return frame.stack[-1]
+
+    def throw(self, typ, val=None, tb=None):
+        if isinstance(typ, BaseException):
+            if val is not None:
+                raise TypeError("instance exception may not have a separate value")
+            exc = typ
+        elif isinstance(typ, type) and issubclass(typ, BaseException):
+            exc = val if isinstance(val, typ) else (typ() if val is None else typ(val))
+        else:
+            raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
+                            f"not {type(typ).__name__}")
+        return self._throw(exc)
+
+    def _throw(self, exc: BaseException):
+        if self._finished:
+            raise exc
+        if not self.gi_frame.started:
+            self._finished = True
+            raise exc
+        target = self._yield_from_target()
+        if target is not None:
+            self.gi_running = True
+            error = None
+            try:
+                if isinstance(exc, GeneratorExit):
+                    _close_iterator(target)
+                else:
+                    thrower = getattr(target, "throw", None)
+                    if thrower is not None:
+                        return thrower(exc)
+            except BaseException as e:
+                error = e
+            finally:
+                self.gi_running = False
+            if error is not None:
+                exc = error
+        return self._resume(None, exc)
+
+    def close(self):
+        if self._finished:
+            return None
+        if not self.gi_frame.started:
+            self._finished = True
+            return None
+        try:
+            self._throw(GeneratorExit())
+        except (GeneratorExit, StopIteration):
+            return None
+        raise RuntimeError("generator ignored GeneratorExit")
+
+    def __del__(self):
+        if not self._finished and self.gi_frame.started and not self.gi_running:
+            try:
+                self.close()
+            except BaseException as e:  # as CPython: report, never propagate from a finalizer
+                sys.unraisablehook(sys.UnraisableHookArgs(type(e), e, e.__traceback__,
+                                                          "Exception ignored in", self))
+
+
+collections.abc.Generator.register(VMGenerator)
+
+
+def _close_iterator(iterator) -> None:
+    closer = getattr(iterator, "close", None)
+    if closer is not None:
+        closer()
+
+
+def build_class(vm, func, name, *bases, **kwds):
+    """`builtins.__build_class__` for VM class bodies (`Python/bltinmodule.c`)."""
+    if not isinstance(func, VMFunction):
+        raise TypeError("__build_class__: func must be a function")
+    if not isinstance(name, str):
+        raise TypeError("__build_class__: name is not a string")
+    orig_bases = bases
+    bases = types.resolve_bases(bases)
+    meta, namespace, kwds = types.prepare_class(name, bases, kwds)
+    cell = vm.run_class_body(func, namespace)
+    if bases is not orig_bases and bases != orig_bases:
+        namespace["__orig_bases__"] = orig_bases
+    cls = meta(name, bases, namespace, **kwds)
+    if isinstance(cell, types.CellType) and isinstance(cls, type):
+        try:
+            contents = cell.cell_contents
+        except ValueError:
+            contents = None
+        if contents is not cls:
+            raise TypeError(f"__class__ set to {contents!r} defining {name!r} as {cls!r}")
+    return cls
