@@ -1,0 +1,70 @@
+"""The differential corpus of the VM: loading snippets and running one in CPython or the VM.
+
+Each file in `tests/vm_corpus/` holds snippets separated by lines `# %% name`. A snippet is a
+small program; what is compared is its printed output, the repr of its `result` global (if it
+sets one) and the type and message of the exception it ends with (if any).
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import pathlib
+from dataclasses import dataclass
+
+__all__ = ["Snippet", "Outcome", "load_corpus", "outcome_of", "run_in_cpython"]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    file: str
+    name: str
+    source: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}::{self.name}"
+
+
+def load_corpus(directory) -> list[Snippet]:
+    snippets = []
+    for path in sorted(pathlib.Path(directory).glob("*.py")):
+        name, lines = None, []
+        for line in path.read_text().splitlines():
+            if line.startswith("# %% "):
+                if name is not None:
+                    snippets.append(Snippet(path.stem, name, "\n".join(lines) + "\n"))
+                name, lines = line[5:].strip(), []
+            else:
+                lines.append(line)
+        if name is not None:
+            snippets.append(Snippet(path.stem, name, "\n".join(lines) + "\n"))
+    return snippets
+
+
+@dataclass
+class Outcome:
+    output: str
+    result: str | None
+    exception: tuple[str, str] | None
+
+
+def outcome_of(execute, source: str) -> Outcome:
+    """Run `execute(source) -> namespace`, capturing stdout, `result` and the exception."""
+    out = io.StringIO()
+    namespace = None
+    exception = None
+    with contextlib.redirect_stdout(out):
+        try:
+            namespace = execute(source)
+        except Exception as exc:  # the program's own exception is part of the outcome
+            exception = (type(exc).__name__, str(exc))
+    result = None
+    if namespace is not None and "result" in namespace:
+        result = repr(namespace["result"])
+    return Outcome(out.getvalue(), result, exception)
+
+
+def run_in_cpython(source: str) -> dict:
+    namespace = {"__name__": "__main__"}
+    exec(compile(source, "<vm>", "exec"), namespace)
+    return namespace
