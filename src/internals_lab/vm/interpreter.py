@@ -479,16 +479,14 @@ def op_DICT_UPDATE(f, a):
 
 
 def _function_description(func) -> str:
-    """`PyEval_GetFuncName` + `PyEval_GetFuncDesc`, as used in call error messages."""
-    if isinstance(func, (VMFunction, types.FunctionType)):
-        return f"{func.__qualname__}()"
-    if isinstance(func, types.MethodType):
-        return f"{getattr(func.__func__, '__qualname__', func.__func__.__class__.__name__)}()"
-    if isinstance(func, types.BuiltinFunctionType):
-        return f"{func.__name__}()"
-    if isinstance(func, type):
-        return f"{func.__name__}()" if VERSION < (3, 12) else f"{func.__qualname__}()"
-    return f"{type(func).__name__} object"
+    """`_PyObject_FunctionStr`, as used in call error messages: "module.qualname()"."""
+    qualname = getattr(func, "__qualname__", NULL)
+    if qualname is NULL:
+        return str(func)
+    module = getattr(func, "__module__", None)
+    if module is not None and module != "builtins":
+        return f"{module}.{qualname}()"
+    return f"{qualname}()"
 
 
 # Where the callable sits below DICT_MERGE's operand (with the update still on the stack).
