@@ -1354,7 +1354,22 @@ def _run_source(f, args, kwargs, mode):
     return f.vm.run_code(source, g, loc)
 
 
+def _call_exc_info(f, args, kwargs):
+    if args or kwargs:
+        return sys.exc_info(*args, **(kwargs or {}))
+    exc = f.vm.handled_exception()
+    return (None, None, None) if exc is None else (type(exc), exc, exc.__traceback__)
+
+
+def _call_exception(f, args, kwargs):
+    if args or kwargs:
+        return sys.exception(*args, **(kwargs or {}))
+    return f.vm.handled_exception()
+
+
 _SPECIAL_CALLS = {id(fn): (fn, impl) for fn, impl in [
+    (sys.exc_info, _call_exc_info),
+    *([(sys.exception, _call_exception)] if hasattr(sys, "exception") else []),
     (locals, _call_locals), (globals, _call_globals), (vars, _call_vars), (dir, _call_dir),
     (super, _call_super),
     (exec, lambda f, a, k: (_run_source(f, a, k, "exec"), None)[1]),
@@ -1472,21 +1487,21 @@ class VirtualMachine:
         """`exception_unwind`: jump to the handler covering the failed instruction, if any."""
         if isinstance(exc, VMError):
             return False
+        # The handler is looked up from the instruction that failed, even for RERAISE, whose
+        # lasti operand only restores the frame's line for tracebacks (ceval.c says why).
         index = frame.ip - 1
         if self.reraising:
             self.reraising = False
-            if frame.lasti_override is not None:
-                index = frame.lasti_override
         else:
             if exc.__context__ is None:
                 handled = self.handled_exception()
                 if handled is not None and handled is not exc:
                     exc.__context__ = handled
             self._add_traceback(frame, exc, index)
-        frame.lasti_override = None
         handler = frame.decoded.handlers[index] if index >= 0 else None
         if handler is None:
             return False
+        frame.lasti_override = None
         target, depth, push_lasti = handler
         s = frame.stack
         del s[depth:]
