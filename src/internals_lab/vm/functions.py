@@ -330,6 +330,16 @@ def build_class(vm, func, name, *bases, **kwds):
     bases = types.resolve_bases(bases)
     meta, namespace, kwds = types.prepare_class(name, bases, kwds)
     cell = vm.run_class_body(func, namespace)
+    # type.__new__ turns these plain functions into a staticmethod / classmethods, but it
+    # recognises only real functions (PyFunction_Check), so the VM wraps its own.
+    for special, wrapper in (("__new__", staticmethod), ("__init_subclass__", classmethod),
+                             ("__class_getitem__", classmethod)):
+        try:
+            value = namespace[special]
+        except KeyError:
+            continue
+        if isinstance(value, VMFunction):
+            namespace[special] = wrapper(value)
     if bases is not orig_bases and bases != orig_bases:
         namespace["__orig_bases__"] = orig_bases
     cls = meta(name, bases, namespace, **kwds)
