@@ -17,6 +17,7 @@ def test_corpus_is_large_enough():
     assert len({s.id for s in SNIPPETS}) == len(SNIPPETS), "snippet names must be unique per file"
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[s.id for s in SNIPPETS])
 def test_snippet_matches_cpython(snippet):
     expected = outcome_of(run_in_cpython, snippet.source)

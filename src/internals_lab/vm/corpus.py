@@ -49,18 +49,24 @@ class Outcome:
 
 
 def outcome_of(execute, source: str) -> Outcome:
-    """Run `execute(source) -> namespace`, capturing stdout, `result` and the exception."""
+    """Run `execute(source) -> namespace`, capturing stdout, `result` and the exception.
+
+    The namespace is cleared before returning (and the traceback dropped), which breaks the
+    generator -> frame -> globals -> generator cycle: generators left suspended are finalized
+    here, their output counted, not later during some unrelated garbage collection.
+    """
     out = io.StringIO()
-    namespace = None
+    result = None
     exception = None
     with contextlib.redirect_stdout(out):
         try:
             namespace = execute(source)
+            if "result" in namespace:
+                result = repr(namespace["result"])
+            namespace.clear()
         except Exception as exc:  # the program's own exception is part of the outcome
             exception = (type(exc).__name__, str(exc))
-    result = None
-    if namespace is not None and "result" in namespace:
-        result = repr(namespace["result"])
+            exc.__traceback__ = None
     return Outcome(out.getvalue(), result, exception)
 
 

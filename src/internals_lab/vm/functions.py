@@ -38,27 +38,58 @@ def _quoted_list(names: list[str]) -> str:
     return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
 
 
+def _attribute(slot: str, doc: str):
+    """A function attribute (`__name__`, `__defaults__`, ...) kept in a slot, not in __dict__.
+
+    `functools.wraps` copies the wrapped function's `__dict__` into the wrapper, so anything
+    the VM stores in `__dict__` would leak into wrappers; real functions keep these apart too.
+    """
+    def get(self):
+        return getattr(self, slot)
+
+    def set_(self, value):
+        setattr(self, slot, value)
+    return property(get, set_, doc=doc)
+
+
+# A function whose code runs in the teaching VM (the class has no docstring: `__doc__` is the
+# per-function attribute below).
 class VMFunction:
-    """A function whose code runs in the teaching VM."""
+    __slots__ = ("_vm", "_code", "_globals", "_defaults", "_kwdefaults",
+                 "_closure", "_annotations", "_doc", "_module", "_type_params", "_decoded",
+                 "_builtins", "_nlocalsplus", "_keyword_slots", "_simple", "_generatorlike",
+                 "__dict__", "__weakref__")
+
+    __code__ = _attribute("_code", "the code object")
+    __globals__ = _attribute("_globals", "the module namespace")
+    __defaults__ = _attribute("_defaults", "defaults of positional parameters")
+    __kwdefaults__ = _attribute("_kwdefaults", "defaults of keyword-only parameters")
+    __closure__ = _attribute("_closure", "cells of the free variables")
+    __annotations__ = _attribute("_annotations", "annotations")
+    __doc__ = _attribute("_doc", "the docstring")
+    __module__ = _attribute("_module", "the module's __name__")
+    __type_params__ = _attribute("_type_params", "PEP 695 type parameters")
 
     def __init__(self, vm, code: types.CodeType, globals_: dict, qualname: str | None = None,
                  defaults=None, kwdefaults=None, closure=None, annotations=None) -> None:
         self._vm = vm
-        self.__code__ = code
-        self.__globals__ = globals_
+        self._code = code
+        self._globals = globals_
+        # A class body may not define __name__/__qualname__ properties, so these two live in
+        # the instance __dict__ (functools.wraps copies them with the same values anyway).
         self.__name__ = code.co_name
         self.__qualname__ = qualname or code.co_qualname
-        self.__defaults__ = defaults
-        self.__kwdefaults__ = kwdefaults
-        self.__closure__ = closure
+        self._defaults = defaults
+        self._kwdefaults = kwdefaults
+        self._closure = closure
         if isinstance(annotations, tuple):  # flattened (name, value, name, value, ...)
             annotations = dict(zip(annotations[::2], annotations[1::2]))
-        self.__annotations__ = annotations if annotations is not None else {}
+        self._annotations = annotations if annotations is not None else {}
         # Up to 3.13 the compiler makes the docstring (or None) a function's first constant.
         consts = code.co_consts
-        self.__doc__ = consts[0] if consts and isinstance(consts[0], str) else None
-        self.__module__ = globals_.get("__name__")
-        self.__type_params__ = ()
+        self._doc = consts[0] if consts and isinstance(consts[0], str) else None
+        self._module = globals_.get("__name__")
+        self._type_params = ()
         self._decoded = vm.decoded(code)
         self._builtins = vm.builtins_for(globals_)
         self._nlocalsplus = len(self._decoded.names)
@@ -75,7 +106,7 @@ class VMFunction:
 
     def bind_arguments(self, args: tuple, kwargs: dict | None) -> list:
         """The new frame's fast locals, filled as CPython's `initialize_locals` fills them."""
-        code = self.__code__
+        code = self._code
         n = code.co_argcount
         nargs = len(args)
         if self._simple and not kwargs and nargs == n:
@@ -113,7 +144,7 @@ class VMFunction:
                     raise TypeError(f"{qualname}() got multiple values for argument '{key}'")
                 localsplus[slot] = value
         if nargs > n and not (flags & CO_VARARGS):
-            defaults = self.__defaults__ or ()
+            defaults = self._defaults or ()
             kwonly_given = sum(1 for i in range(n, n + nk) if localsplus[i] is not NULL)
             if defaults:
                 sig = f"from {n - len(defaults)} to {n}"
@@ -128,7 +159,7 @@ class VMFunction:
             raise TypeError(f"{qualname}() takes {sig} positional argument{'s' if plural else ''} "
                             f"but {nargs}{kwonly_sig} {'was' if nargs == 1 and not kwonly_given else 'were'} given")
         if nargs < n:
-            defaults = self.__defaults__ or ()
+            defaults = self._defaults or ()
             first_default = n - len(defaults)
             missing = []
             for i in range(nargs, n):
@@ -141,7 +172,7 @@ class VMFunction:
                 raise TypeError(f"{qualname}() missing {len(missing)} required positional "
                                 f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
         if nk:
-            kwdefaults = self.__kwdefaults__ or {}
+            kwdefaults = self._kwdefaults or {}
             missing = []
             for i in range(n, n + nk):
                 if localsplus[i] is NULL:
@@ -303,12 +334,10 @@ class VMGenerator:
         raise RuntimeError("generator ignored GeneratorExit")
 
     def __del__(self):
+        # As CPython's generator finalizer: close a suspended generator so its `finally`
+        # blocks run; an exception here is reported by Python as "Exception ignored in".
         if not self._finished and self.gi_frame.started and not self.gi_running:
-            try:
-                self.close()
-            except BaseException as e:  # as CPython: report, never propagate from a finalizer
-                sys.unraisablehook(sys.UnraisableHookArgs(type(e), e, e.__traceback__,
-                                                          "Exception ignored in", self))
+            self.close()
 
 
 collections.abc.Generator.register(VMGenerator)

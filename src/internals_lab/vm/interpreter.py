@@ -159,7 +159,7 @@ def op_MAKE_CELL(f, a):
 
 
 def op_COPY_FREE_VARS(f, a):
-    closure = f.function.__closure__
+    closure = f.function._closure
     n = len(f.localsplus)
     f.localsplus[n - a:] = closure
 
@@ -1447,13 +1447,13 @@ class VirtualMachine:
 
     def call_function(self, func: VMFunction, args, kwargs):
         localsplus = func.bind_arguments(args, kwargs)
-        frame = Frame(self, func._decoded, func.__globals__, func._builtins, None, localsplus, func)
+        frame = Frame(self, func._decoded, func._globals, func._builtins, None, localsplus, func)
         frame.depth = len(self.frames)
         if frame.depth >= self.max_depth:
             raise RecursionError("maximum recursion depth exceeded (in the teaching VM)")
         if func._generatorlike:
             self.run_frame(frame)  # up to RETURN_GENERATOR
-            if func.__code__.co_flags & CO_GENERATOR:
+            if func._code.co_flags & CO_GENERATOR:
                 return VMGenerator(frame, func)
             raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT,
                                       "coroutines and async generators are not supported")
