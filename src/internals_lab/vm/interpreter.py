@@ -1044,6 +1044,16 @@ def op_RAISE_VARARGS(f, a):
     raise value
 
 
+def op_PRINT_EXPR(f, a):  # 3.11, interactive mode: show the expression statement's value
+    sys.displayhook(f.stack.pop())
+
+
+def op_EXIT_INIT_CHECK(f, a):  # 3.13, after a specialized call of a class's __init__
+    v = f.stack.pop()
+    if v is not None:
+        raise TypeError(f"__init__() should return None, not '{type(v).__name__}'")
+
+
 def op_LOAD_ASSERTION_ERROR(f, a):
     f.stack.append(AssertionError)
 

@@ -1,0 +1,106 @@
+"""Which opcodes of `dis.opmap` the differential corpus makes the VM execute.
+
+Design: `measure(corpus_dir)` runs every snippet in the VM with a counting hook and returns an
+`OpcodeCoverage` record (plain data, JSON-ready). Each name in `dis.opmap` gets one status:
+"executed", "handled" (the VM has a handler the corpus never reached), "missing" (a real
+opcode without a handler), or "not in compiled code" (instrumented, specialized-only and pseudo
+instructions, which `dis.get_instructions` never shows for freshly compiled code).
+The stored reports (`data/opcode_coverage-3.1x.json`) are what the chapter shows; regenerate
+one with `python -m internals_lab.vm.coverage tests/vm_corpus --write` under each interpreter.
+"""
+from __future__ import annotations
+
+import contextlib
+import dis
+import io
+import json
+import pathlib
+import sys
+from dataclasses import asdict, dataclass
+
+from .corpus import load_corpus
+from .interpreter import HANDLERS, VirtualMachine
+
+__all__ = ["OpcodeCoverage", "measure", "stored_report", "report_path"]
+
+DATA = pathlib.Path(__file__).parent / "data"
+# Never produced by the compiler: placeholders, and the instruction the JIT/tier-2 inserts.
+_NOT_COMPILED = {"CACHE", "RESERVED", "ENTER_EXECUTOR", "INTERPRETER_EXIT", "INSTRUMENTED_LINE",
+                 "INSTRUMENTED_INSTRUCTION"}
+
+
+@dataclass
+class OpcodeCoverage:
+    python: str
+    snippets: int
+    executed: dict[str, int]          # opname -> times executed over the whole corpus
+    status: dict[str, str]            # every name in dis.opmap -> one of the four statuses
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def names_with(self, status: str) -> list[str]:
+        return sorted(name for name, s in self.status.items() if s == status)
+
+
+def _status(name: str, opcode: int, executed: dict[str, int]) -> str:
+    if name in executed:
+        return "executed"
+    pseudo = opcode >= 256 or name.startswith("INSTRUMENTED_") or name in _NOT_COMPILED
+    if pseudo:
+        return "not in compiled code"
+    return "handled" if name in HANDLERS else "missing"
+
+
+def measure(corpus_dir) -> OpcodeCoverage:
+    snippets = load_corpus(corpus_dir)
+    executed: dict[str, int] = {}
+
+    def count(frame, phase):
+        if phase == 0:
+            name = frame.decoded.opnames[frame.ip]
+            executed[name] = executed.get(name, 0) + 1
+
+    for snippet in snippets:
+        vm = VirtualMachine()
+        vm.hook = count
+        namespace = {"__name__": "__main__"}
+        with contextlib.redirect_stdout(io.StringIO()):
+            try:
+                vm.run_code(compile(snippet.source, "<vm>", "exec"), namespace)
+            except Exception:  # snippets that end in an exception are part of the corpus
+                pass
+            namespace.clear()
+    status = {name: _status(name, op, executed) for name, op in sorted(dis.opmap.items())}
+    return OpcodeCoverage(f"{sys.version_info.major}.{sys.version_info.minor}", len(snippets),
+                          dict(sorted(executed.items())), status)
+
+
+def report_path(version: str | None = None) -> pathlib.Path:
+    version = version or f"{sys.version_info.major}.{sys.version_info.minor}"
+    return DATA / f"opcode_coverage-{version}.json"
+
+
+def stored_report(version: str | None = None) -> OpcodeCoverage:
+    """The committed report for `version` ("3.11", "3.12", "3.13"; default: the running one)."""
+    path = report_path(version)
+    if not path.exists():
+        raise FileNotFoundError(f"no stored opcode coverage report for Python {version}: {path}")
+    return OpcodeCoverage(**json.loads(path.read_text()))
+
+
+def main(argv: list[str]) -> None:
+    if not argv:
+        raise SystemExit("usage: python -m internals_lab.vm.coverage CORPUS_DIR [--write]")
+    report = measure(argv[0])
+    for status in ("executed", "handled", "missing", "not in compiled code"):
+        names = report.names_with(status)
+        print(f"{status} ({len(names)}): {' '.join(names)}")
+    if "--write" in argv:
+        DATA.mkdir(exist_ok=True)
+        report_path().write_text(json.dumps(report.to_dict(), indent=1, sort_keys=True) + "\n")
+        print(f"wrote {report_path()}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
