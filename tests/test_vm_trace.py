@@ -1,0 +1,77 @@
+"""The trace entry point: plain-data steps with positions, stacks, locals, depth and a cap."""
+from __future__ import annotations
+
+import dis
+import json
+import sys
+
+import pytest
+
+from internals_lab.vm import trace
+from internals_lab.vm.tracing import bounded_repr
+
+
+def test_trace_steps_match_cpythons_instructions_in_order():
+    source = "a = 1\nb = a + 2\n"
+    t = trace(source)
+    expected = [i.opname for i in dis.get_instructions(compile(source, "<vm>", "exec"))]
+    assert [s.opname for s in t.steps] == expected
+
+
+def test_trace_records_stack_before_and_after_and_locals():
+    t = trace("def f(x):\n    return x * 3\nr = f(4)\n")
+    mult = next(s for s in t.steps if s.opname == "BINARY_OP")
+    assert mult.stack_before == ["4", "3"] and mult.stack_after == ["12"]
+    assert mult.locals == {"x": "4"} and mult.depth == 1 and mult.function == "f"
+    assert mult.line == 2 and mult.col is not None and mult.end_col > mult.col
+
+
+def test_trace_columns_come_from_cpython_positions():
+    source = "x = 10\ny = x - 4\n"
+    code = compile(source, "<vm>", "exec")
+    positions = {i.offset: i.positions for i in dis.get_instructions(code)}
+    for step in trace(source).steps:
+        p = positions[step.offset]
+        assert (step.line, step.end_line, step.col, step.end_col) == tuple(p)
+
+
+def test_trace_is_json_ready():
+    t = trace("class P:\n    pass\np = P()\nitems = [p, {1: 'a' * 500}]\nprint(len(items))\n")
+    data = json.loads(json.dumps(t.to_dict()))
+    assert data["output"] == "2\n"
+    assert any(step["output"] == "2\n" for step in data["steps"])
+    assert all(len(v) <= 60 for step in data["steps"] for v in step["stack_after"])
+    assert all(" at 0x" not in v for step in data["steps"] for v in step["stack_after"])
+
+
+def test_step_cap_ends_a_runaway_loop_with_a_message():
+    t = trace("while True:\n    pass\n", max_steps=300)
+    assert len(t.steps) == 300
+    assert t.stopped is not None and "300 instructions" in t.stopped
+
+
+def test_program_exception_is_recorded_not_raised():
+    t = trace("x = 1\nx.missing\n")
+    assert t.exception == "AttributeError: 'int' object has no attribute 'missing'"
+    assert t.steps[-1].exception == "raised"
+
+
+def test_trace_restores_stdout_even_when_the_program_raises():
+    before = sys.stdout
+    trace("print('hi')\nraise ValueError\n")
+    assert sys.stdout is before
+
+
+def test_bounded_repr_never_runs_program_repr():
+    t = trace("class Loud:\n    def __repr__(self):\n        print('repr ran')\n        return 'L'\n"
+              "x = Loud()\n")
+    assert "repr ran" not in t.output
+    assert any("<Loud object>" in v for s in t.steps for v in s.stack_after)
+    long = bounded_repr("a" * 100)
+    assert "..." in long and len(long) <= 60
+    assert bounded_repr(list(range(1000))).endswith("...]")
+
+
+def test_max_steps_must_be_positive():
+    with pytest.raises(ValueError, match="max_steps"):
+        trace("x = 1", max_steps=0)
