@@ -963,7 +963,11 @@ def _leaves(exc):
 
 
 def _prep_reraise_star(orig, excs):
-    """`_PyExc_PrepReraiseStar`: what an `except*` block leaves to re-raise."""
+    """`_PyExc_PrepReraiseStar`: what an `except*` block leaves to re-raise.
+
+    CPython tells a re-raised part from a new exception by identical metadata (traceback,
+    cause, context); the VM's tracebacks carry native frames, so it compares leaf identity.
+    """
     raised = [e for e in excs if e is not None]
     if not raised:
         return None
@@ -983,7 +987,7 @@ def _prep_reraise_star(orig, excs):
         return reraised
     if reraised is not None:
         new.append(reraised)
-    return BaseExceptionGroup("", new) if len(new) > 1 or reraised is None else new[0]
+    return BaseExceptionGroup("", new) if len(new) > 1 else new[0]
 
 
 def op_PREP_RERAISE_STAR(f, a):  # 3.11
