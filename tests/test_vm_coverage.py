@@ -8,6 +8,8 @@ import pytest
 
 from internals_lab.vm.coverage import measure, stored_report
 
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
 CORPUS = pathlib.Path(__file__).parent / "vm_corpus"
 # Coroutines and async generators are outside the VM's scope (see the issue); these are the
 # only real opcodes it has no handler for.

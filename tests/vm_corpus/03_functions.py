@@ -143,3 +143,24 @@ def stats(xs):
     return min(xs), max(xs), sum(xs) / len(xs)
 lo, hi, mean = stats([3, 9, 6])
 result = (lo, hi, mean)
+# %% call_shapes_methods_and_super
+class Base:
+    def __init__(self, a, b=0, *rest, key=None, **extra):
+        self.data = (a, b, rest, key, extra)
+class Sub(Base):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, key="sub", **kwargs)
+    def show(self, *a, **k):
+        return self.data, a, k
+s = Sub(1, 2, 3, z=9)
+args, kwargs = (1, 2), {"q": 3}
+result = (s.show(*args, **kwargs), s.show(1, q=2), Sub(*[5]).data, Base(**{"a": 7}).data)
+# %% method_call_keyword_errors
+class K:
+    def m(self, a):
+        return a
+K().m(b=1)
+# %% builtin_method_with_keywords
+d = {}
+d.setdefault("k", []).append(1)
+result = ("a,b,,c".split(",", maxsplit=2), sorted({"b": 1, "a": 2}.items(), key=lambda kv: kv[1], reverse=True), d)
