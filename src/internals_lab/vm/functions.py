@@ -20,7 +20,7 @@ import types
 
 from .frame import NULL, VERSION, Frame
 
-__all__ = ["VMFunction", "VMGenerator", "build_class"]
+__all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "build_class"]
 
 CO_VARARGS = 0x04
 CO_VARKEYWORDS = 0x08
@@ -200,11 +200,13 @@ class VMFunction:
         return self._builtins
 
 
-class VMGenerator:
-    """A generator whose frame is a VM frame (`Objects/genobject.c`, in Python)."""
+class _SuspendableFrame:
+    """What generators and coroutines share (`Objects/genobject.c`, in Python)."""
+
+    _kind = "generator"
 
     def __init__(self, frame: Frame, function: VMFunction) -> None:
-        self.gi_frame = frame
+        self.gi_frame = frame  # CPython names these gi_* for generators, cr_* for coroutines
         self.gi_running = False
         self.__name__ = function.__name__
         self.__qualname__ = function.__qualname__
@@ -220,14 +222,8 @@ class VMGenerator:
     def gi_suspended(self) -> bool:
         return not self._finished and not self.gi_running and self.gi_frame.started
 
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self.send(None)
-
     def __repr__(self) -> str:
-        return f"<generator object {self.__qualname__} at {id(self):#x}>"
+        return f"<{self._kind} object {self.__qualname__} at {id(self):#x}>"
 
     def _resume(self, value, exc=None):
         """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
@@ -255,7 +251,7 @@ class VMGenerator:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
             # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
             self._finished = True
-            raise RuntimeError("generator raised StopIteration") from failed
+            raise RuntimeError(f"{self._kind} raised StopIteration") from failed
         if frame.why == 2:  # yielded
             return result
         self._finished = True
@@ -265,6 +261,8 @@ class VMGenerator:
 
     def send(self, value):
         if self._finished:
+            if self._kind == "coroutine":
+                raise RuntimeError("cannot reuse already awaited coroutine")
             raise StopIteration
         if not self.gi_frame.started and value is not None:
             raise TypeError("can't send non-None value to a just-started generator")
@@ -340,7 +338,66 @@ class VMGenerator:
             self.close()
 
 
+class VMGenerator(_SuspendableFrame):
+    """A generator whose frame is a VM frame."""
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
 collections.abc.Generator.register(VMGenerator)
+
+
+class VMCoroutine(_SuspendableFrame):
+    """A coroutine (`async def`) whose frame is a VM frame: awaited, not iterated."""
+
+    _kind = "coroutine"
+
+    def __await__(self):
+        return _CoroutineWrapper(self)
+
+    @property
+    def cr_frame(self):
+        return self.gi_frame
+
+    @property
+    def cr_running(self) -> bool:
+        return self.gi_running
+
+    @property
+    def cr_code(self):
+        return self.gi_frame.code
+
+    @property
+    def cr_await(self):
+        return self._yield_from_target()
+
+class _CoroutineWrapper:
+    """What `coroutine.__await__()` returns: an iterator driving the coroutine."""
+
+    def __init__(self, coroutine: VMCoroutine) -> None:
+        self._coroutine = coroutine
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._coroutine.send(None)
+
+    def send(self, value):
+        return self._coroutine.send(value)
+
+    def throw(self, *args):
+        return self._coroutine.throw(*args)
+
+    def close(self):
+        return self._coroutine.close()
+
+
+collections.abc.Coroutine.register(VMCoroutine)
 
 
 def _close_iterator(iterator) -> None:

@@ -23,7 +23,7 @@ import types
 
 from .errors import UnimplementedOpcode, VMError
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
-from .functions import CO_GENERATOR, VMFunction, VMGenerator, build_class
+from .functions import CO_COROUTINE, CO_GENERATOR, VMCoroutine, VMFunction, VMGenerator, build_class
 
 __all__ = ["VirtualMachine", "HANDLERS"]
 
@@ -871,7 +871,7 @@ def op_SEND(f, a):
     value = s.pop()
     receiver = s[-1]
     try:
-        if value is None and hasattr(type(receiver), "__next__"):
+        if value is None and getattr(type(receiver), "__next__", None) is not None:
             result = next(receiver)
         else:
             result = receiver.send(value)
@@ -900,6 +900,85 @@ def op_CLEANUP_THROW(f, a):
     else:
         f.vm.reraising = True
         raise exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Coroutines: await, async for, async with
+# ---------------------------------------------------------------------------------------------
+def _awaitable_iterator(obj):
+    """`_PyCoro_GetAwaitableIter`: what `await obj` iterates over."""
+    if isinstance(obj, (VMCoroutine, types.CoroutineType)):
+        return obj
+    if isinstance(obj, types.GeneratorType) and obj.gi_code.co_flags & 0x100:  # CO_ITERABLE_COROUTINE
+        return obj
+    await_ = getattr(type(obj), "__await__", None)
+    if await_ is None:
+        raise TypeError(f"object {type(obj).__name__} can't be used in 'await' expression")
+    result = await_(obj)
+    if isinstance(result, (VMCoroutine, types.CoroutineType)):
+        raise TypeError("__await__() returned a coroutine")
+    if getattr(type(result), "__next__", None) is None:
+        raise TypeError(f"__await__() returned non-iterator of type '{type(result).__name__}'")
+    return result
+
+
+def op_GET_AWAITABLE(f, a):
+    f.stack[-1] = _awaitable_iterator(f.stack[-1])
+
+
+def op_GET_AITER(f, a):
+    s = f.stack
+    obj = s[-1]
+    aiter = getattr(type(obj), "__aiter__", None)
+    if aiter is None:
+        raise TypeError(f"'async for' requires an object with __aiter__ method, got {type(obj).__name__}")
+    it = aiter(obj)
+    if getattr(type(it), "__anext__", None) is None:
+        raise TypeError("'async for' received an object from __aiter__ that does not implement "
+                        f"__anext__: {type(it).__name__}")
+    s[-1] = it
+
+
+def op_GET_ANEXT(f, a):
+    s = f.stack
+    aiter = s[-1]
+    anext_ = getattr(type(aiter), "__anext__", None)
+    if anext_ is None:
+        raise TypeError(f"'async for' requires an iterator with __anext__ method, got {type(aiter).__name__}")
+    awaitable = anext_(aiter)
+    try:
+        it = _awaitable_iterator(awaitable)
+    except TypeError:
+        it = None
+    if it is None:
+        raise TypeError(f"'async for' received an invalid object from __anext__: {type(awaitable).__name__}")
+    s.append(it)
+
+
+def op_END_ASYNC_FOR(f, a):
+    s = f.stack
+    exc = s.pop()
+    if isinstance(exc, StopAsyncIteration):
+        s.pop()
+        return
+    f.vm.reraising = True
+    raise exc
+
+
+def op_BEFORE_ASYNC_WITH(f, a):
+    s = f.stack
+    mgr = s[-1]
+    t = type(mgr)
+    enter = getattr(t, "__aenter__", NULL)
+    if enter is NULL:
+        raise TypeError(f"'{t.__name__}' object does not support the asynchronous context manager protocol")
+    exit_ = getattr(t, "__aexit__", NULL)
+    if exit_ is NULL:
+        raise TypeError(f"'{t.__name__}' object does not support the asynchronous context manager "
+                        "protocol (missed __aexit__ method)")
+    s[-1] = exit_.__get__(mgr, t) if hasattr(exit_, "__get__") else exit_
+    bound_enter = enter.__get__(mgr, t) if hasattr(enter, "__get__") else enter
+    s.append(_call(f, bound_enter, (), None))
 
 
 def op_LOAD_BUILD_CLASS(f, a):
@@ -1469,8 +1548,10 @@ class VirtualMachine:
             self.run_frame(frame)  # up to RETURN_GENERATOR
             if func._code.co_flags & CO_GENERATOR:
                 return VMGenerator(frame, func)
+            if func._code.co_flags & CO_COROUTINE:
+                return VMCoroutine(frame, func)
             raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT,
-                                      "coroutines and async generators are not supported")
+                                      "async generators are not supported")
         return self.run_frame(frame)
 
     # -- exceptions --------------------------------------------------------------------------
