@@ -143,3 +143,10 @@ def test_run_restores_nothing_it_does_not_own():
         run("raise ValueError('x')\n")
     assert (sys.stdout, builtins.__import__, sys.getrecursionlimit()) == before
     assert issubclass(StepLimitExceeded, VMError)
+
+
+def test_recursion_limit_is_restored_even_when_the_program_raises():
+    before = sys.getrecursionlimit()
+    with pytest.raises(RecursionError):
+        run("def f():\n    return f()\nf()\n")
+    assert sys.getrecursionlimit() == before

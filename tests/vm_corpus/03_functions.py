@@ -164,3 +164,11 @@ K().m(b=1)
 d = {}
 d.setdefault("k", []).append(1)
 result = ("a,b,,c".split(",", maxsplit=2), sorted({"b": 1, "a": 2}.items(), key=lambda kv: kv[1], reverse=True), d)
+# %% deep_recursion_within_limit
+def depth(n):
+    return 0 if n == 0 else 1 + depth(n - 1)
+result = depth(600)
+# %% runaway_recursion
+def forever(n):
+    return forever(n + 1)
+forever(0)

@@ -11,7 +11,7 @@ import builtins
 from .errors import StepLimitExceeded, UnimplementedOpcode, VMError
 from .frame import NULL, Frame
 from .functions import VMFunction, VMGenerator
-from .interpreter import HANDLERS, VirtualMachine
+from .interpreter import HANDLERS, VirtualMachine, recursion_room
 from .tracing import Trace, TraceStep, trace
 
 __all__ = ["run", "trace", "Trace", "TraceStep", "VMError", "UnimplementedOpcode",
@@ -34,7 +34,8 @@ def run(source: str, filename: str = "<vm>", *, max_steps: int | None = None) ->
     if max_steps is not None:
         vm.hook = _step_counter(max_steps)
     try:
-        vm.run_code(code, namespace)
+        with recursion_room(vm):
+            vm.run_code(code, namespace)
     except BaseException as exc:
         _remember_traceback(vm, exc)
         raise

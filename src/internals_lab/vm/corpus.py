@@ -19,25 +19,33 @@ class Snippet:
     file: str
     name: str
     source: str
+    min_version: tuple[int, int] = (3, 11)  # header "# %% name (3.12+)": newer syntax
 
     @property
     def id(self) -> str:
         return f"{self.file}::{self.name}"
 
 
+def _header(line: str) -> tuple[str, tuple[int, int]]:
+    text = line[5:].strip()
+    if text.endswith("+)") and "(" in text:
+        text, version = text[:-2].rsplit("(", 1)
+        major, minor = version.split(".")
+        return text.strip(), (int(major), int(minor))
+    return text, (3, 11)
+
+
 def load_corpus(directory) -> list[Snippet]:
     snippets = []
     for path in sorted(pathlib.Path(directory).glob("*.py")):
-        name, lines = None, []
-        for line in path.read_text().splitlines():
+        header, lines = None, []
+        for line in path.read_text().splitlines() + ["# %% <end>"]:
             if line.startswith("# %% "):
-                if name is not None:
-                    snippets.append(Snippet(path.stem, name, "\n".join(lines) + "\n"))
-                name, lines = line[5:].strip(), []
+                if header is not None:
+                    snippets.append(Snippet(path.stem, header[0], "\n".join(lines) + "\n", header[1]))
+                header, lines = _header(line), []
             else:
                 lines.append(line)
-        if name is not None:
-            snippets.append(Snippet(path.stem, name, "\n".join(lines) + "\n"))
     return snippets
 
 

@@ -53,7 +53,7 @@ def _status(name: str, opcode: int, executed: dict[str, int]) -> str:
 
 
 def measure(corpus_dir) -> OpcodeCoverage:
-    snippets = load_corpus(corpus_dir)
+    snippets = [s for s in load_corpus(corpus_dir) if s.min_version <= sys.version_info[:2]]
     executed: dict[str, int] = {}
 
     def count(frame, phase):

@@ -17,6 +17,7 @@ object to CPython's `exec` or `eval`: an instruction without a handler raises
 from __future__ import annotations
 
 import builtins
+import contextlib
 import operator
 import sys
 import types
@@ -1334,7 +1335,48 @@ def _intrinsic_stopiteration_error(f, exc):
     return error
 
 
+# PEP 695 (3.12+). CPython evaluates bounds, constraints and alias values lazily, on first
+# access; the typing constructors callable from Python take them eagerly, so the VM evaluates
+# them at definition time (a forward reference that is not yet defined fails earlier here).
+def _typing():
+    import typing
+    return typing
+
+
+def _intrinsic_subscript_generic(f, params):
+    typing = _typing()
+    params = tuple(typing.Unpack[p] if isinstance(p, typing.TypeVarTuple) else p for p in params)
+    return typing.Generic[params]
+
+
+def _intrinsic_typealias(f, args):
+    name, type_params, compute_value = args
+    return _typing().TypeAliasType(name, compute_value(), type_params=type_params or ())
+
+
+def _intrinsic_set_function_type_params(f, func, params):
+    func.__type_params__ = params
+    return func
+
+
+def _intrinsic_set_typeparam_default(f, param, compute_default):  # 3.13 (PEP 696)
+    typing = _typing()
+    default = compute_default()
+    if isinstance(param, typing.TypeVar):
+        args = param.__constraints__
+        return typing.TypeVar(param.__name__, *args, bound=param.__bound__, default=default,
+                              infer_variance=param.__infer_variance__)
+    if isinstance(param, typing.ParamSpec):
+        return typing.ParamSpec(param.__name__, default=default, infer_variance=True)
+    return typing.TypeVarTuple(param.__name__, default=default)
+
+
 _INTRINSIC_1 = {
+    7: ("INTRINSIC_TYPEVAR", lambda f, name: _typing().TypeVar(name, infer_variance=True)),
+    8: ("INTRINSIC_PARAMSPEC", lambda f, name: _typing().ParamSpec(name, infer_variance=True)),
+    9: ("INTRINSIC_TYPEVARTUPLE", lambda f, name: _typing().TypeVarTuple(name)),
+    10: ("INTRINSIC_SUBSCRIPT_GENERIC", _intrinsic_subscript_generic),
+    11: ("INTRINSIC_TYPEALIAS", _intrinsic_typealias),
     1: ("INTRINSIC_PRINT", _intrinsic_print),
     2: ("INTRINSIC_IMPORT_STAR", _intrinsic_import_star),
     3: ("INTRINSIC_STOPITERATION_ERROR", _intrinsic_stopiteration_error),
@@ -1342,21 +1384,33 @@ _INTRINSIC_1 = {
     6: ("INTRINSIC_LIST_TO_TUPLE", lambda f, v: tuple(v)),
 }
 _INTRINSIC_2 = {
+    2: ("INTRINSIC_TYPEVAR_WITH_BOUND",
+        lambda f, name, bound: _typing().TypeVar(name, bound=bound(), infer_variance=True)),
+    3: ("INTRINSIC_TYPEVAR_WITH_CONSTRAINTS",
+        lambda f, name, constraints: _typing().TypeVar(name, *constraints(), infer_variance=True)),
+    4: ("INTRINSIC_SET_FUNCTION_TYPE_PARAMS", _intrinsic_set_function_type_params),
+    5: ("INTRINSIC_SET_TYPEPARAM_DEFAULT", _intrinsic_set_typeparam_default),
     1: ("INTRINSIC_PREP_RERAISE_STAR", lambda f, orig, excs: _prep_reraise_star(orig, excs)),
 }
+
+
+def _intrinsic_name(kind: int, number: int) -> str:
+    import opcode
+    names = getattr(opcode, f"_intrinsic_{kind}_descs", [])
+    return names[number] if number < len(names) else f"intrinsic {number}"
 
 
 def op_CALL_INTRINSIC_1(f, a):
     entry = _INTRINSIC_1.get(a)
     if entry is None:
-        raise UnimplementedOpcode("CALL_INTRINSIC_1", VERSION_TEXT, f"intrinsic {a}")
+        raise UnimplementedOpcode("CALL_INTRINSIC_1", VERSION_TEXT, _intrinsic_name(1, a))
     f.stack[-1] = entry[1](f, f.stack[-1])
 
 
 def op_CALL_INTRINSIC_2(f, a):
     entry = _INTRINSIC_2.get(a)
     if entry is None:
-        raise UnimplementedOpcode("CALL_INTRINSIC_2", VERSION_TEXT, f"intrinsic {a}")
+        raise UnimplementedOpcode("CALL_INTRINSIC_2", VERSION_TEXT, _intrinsic_name(2, a))
     s = f.stack
     v2 = s.pop()
     s[-1] = entry[1](f, s[-1], v2)
@@ -1501,7 +1555,9 @@ class VirtualMachine:
         self.hook = None        # called before each instruction when tracing or counting
         self.traceback: dict[int, tuple[BaseException, list]] = {}
         self._decoded: dict[int, tuple[types.CodeType, DecodedCode]] = {}
-        self.max_depth = 200
+        # The program's recursion limit counts VM frames; `recursion_room` gives the Python
+        # frames that implement them the space they need.
+        self.max_depth = sys.getrecursionlimit()
 
     # -- code and frames ---------------------------------------------------------------------
     def decoded(self, code: types.CodeType) -> DecodedCode:
@@ -1543,7 +1599,7 @@ class VirtualMachine:
         frame = Frame(self, func._decoded, func._globals, func._builtins, None, localsplus, func)
         frame.depth = len(self.frames)
         if frame.depth >= self.max_depth:
-            raise RecursionError("maximum recursion depth exceeded (in the teaching VM)")
+            raise RecursionError("maximum recursion depth exceeded")
         if func._generatorlike:
             self.run_frame(frame)  # up to RETURN_GENERATOR
             if func._code.co_flags & CO_GENERATOR:
@@ -1667,6 +1723,19 @@ class VirtualMachine:
                 hook(frame, 2)
                 if not self._unwind(frame, exc):
                     raise
+
+
+@contextlib.contextmanager
+def recursion_room(vm: VirtualMachine):
+    """Raise Python's recursion limit while the VM runs (each VM call takes about five Python
+    frames), and put it back afterwards, also when the program raises."""
+    old = sys.getrecursionlimit()
+    vm.max_depth = old
+    sys.setrecursionlimit(old * 6 + 200)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def local_names_of(code: types.CodeType):

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from .errors import StepLimitExceeded, VMError
 from .frame import NULL
 from .functions import VMFunction
-from .interpreter import VirtualMachine
+from .interpreter import VirtualMachine, recursion_room
 
 __all__ = ["TraceStep", "Trace", "trace", "bounded_repr"]
 
@@ -148,7 +148,7 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
     vm.hook = hook
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     try:
-        with contextlib.redirect_stdout(out):
+        with contextlib.redirect_stdout(out), recursion_room(vm):
             vm.run_code(code, namespace)
     except StepLimitExceeded as exc:
         result.stopped = str(exc)
