@@ -80,14 +80,19 @@ it.close()
 it.close()
 # %% generator_ignores_generatorexit
 def g():
-    while True:
+    for attempt in range(2):  # ignores the first GeneratorExit, ends on the second
         try:
-            yield 1
+            yield attempt
         except GeneratorExit:
-            pass
+            print("ignoring GeneratorExit", attempt)
 it = g()
 next(it)
+try:
+    it.close()
+except RuntimeError as e:
+    print(e)
 it.close()
+print("closed on the second try")
 # %% yield_from_list_and_generator
 def inner():
     yield 1

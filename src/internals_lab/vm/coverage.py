@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dis
+import gc
 import io
 import json
 import pathlib
@@ -19,7 +20,7 @@ import sys
 from dataclasses import asdict, dataclass
 
 from .corpus import load_corpus
-from .interpreter import HANDLERS, VirtualMachine
+from .interpreter import HANDLERS, VirtualMachine, recursion_room
 
 __all__ = ["OpcodeCoverage", "measure", "stored_report", "report_path"]
 
@@ -65,12 +66,17 @@ def measure(corpus_dir) -> OpcodeCoverage:
         vm = VirtualMachine()
         vm.hook = count
         namespace = {"__name__": "__main__"}
-        with contextlib.redirect_stdout(io.StringIO()):
+        # recursion_room: the VM's own depth limit, not the caller's Python stack, ends a
+        # runaway recursion, so the counts do not depend on who calls measure().
+        with contextlib.redirect_stdout(io.StringIO()), recursion_room(vm):
             try:
                 vm.run_code(compile(snippet.source, "<vm>", "exec"), namespace)
             except Exception:  # snippets that end in an exception are part of the corpus
                 pass
             namespace.clear()
+    # Generators caught in reference cycles are finalized (closed, running VM code) whenever
+    # the collector runs; collect now, so that work is counted every time, not sometimes.
+    gc.collect()
     status = {name: _status(name, op, executed) for name, op in sorted(dis.opmap.items())}
     return OpcodeCoverage(f"{sys.version_info.major}.{sys.version_info.minor}", len(snippets),
                           dict(sorted(executed.items())), status)

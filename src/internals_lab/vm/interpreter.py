@@ -1696,8 +1696,10 @@ class VirtualMachine:
                         frame.ip += 1
                         if handler(frame, arg) is not None:
                             return frame.retval
-                except BaseException as exc:
-                    if not self._unwind(frame, exc):
+                except BaseException:
+                    # No `as exc`: a local would tie the traceback's frame to the exception in
+                    # a reference cycle, delaying (and making unpredictable) its collection.
+                    if not self._unwind(frame, sys.exception()):
                         raise
         finally:
             frames.pop()
@@ -1719,9 +1721,9 @@ class VirtualMachine:
                     hook(frame, 1)
                     if why is not None:
                         return frame.retval
-            except BaseException as exc:
+            except BaseException:
                 hook(frame, 2)
-                if not self._unwind(frame, exc):
+                if not self._unwind(frame, sys.exception()):
                     raise
 
 
