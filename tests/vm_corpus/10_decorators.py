@@ -136,3 +136,24 @@ def passthrough(fn):
 def g():
     return 1
 result = (g.marked, g(), g.__wrapped__.__name__)
+# %% inspect_signature_of_vm_functions
+import inspect
+def f(a, b: int = 2, /, c=3, *args, d, e: str = "e", **kw) -> bool:
+    pass
+def g(): pass
+class C:
+    def m(self, x, *, y=1): pass
+result = (str(inspect.signature(f)), str(inspect.signature(g)), str(inspect.signature(C().m)),
+          str(inspect.signature(lambda *a, **k: 0)), list(inspect.signature(f).parameters))
+# %% inspect_generator_state
+import inspect
+def gen():
+    yield 1
+    yield 2
+g = gen()
+states = [inspect.getgeneratorstate(g)]
+next(g)
+states.append(inspect.getgeneratorstate(g))
+list(g)
+states.append(inspect.getgeneratorstate(g))
+result = states

@@ -196,6 +196,35 @@ class VMFunction:
         return f"<function {self.__qualname__} at {id(self):#x}>"
 
     @property
+    def __signature__(self):
+        """What `inspect.signature` reports for a real function with this code and defaults."""
+        import inspect
+        code = self._code
+        P = inspect.Parameter
+        names = code.co_varnames
+        n, nk, posonly = code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount
+        annotations = self._annotations or {}
+        defaults = self._defaults or ()
+        kwdefaults = self._kwdefaults or {}
+        first_default = n - len(defaults)
+
+        def param(name, kind, default=P.empty):
+            return P(name, kind, default=default, annotation=annotations.get(name, P.empty))
+        params = []
+        for i in range(n):
+            kind = P.POSITIONAL_ONLY if i < posonly else P.POSITIONAL_OR_KEYWORD
+            params.append(param(names[i], kind, defaults[i - first_default] if i >= first_default else P.empty))
+        index = n + nk
+        if code.co_flags & CO_VARARGS:
+            params.append(param(names[index], P.VAR_POSITIONAL))
+            index += 1
+        for i in range(n, n + nk):
+            params.append(param(names[i], P.KEYWORD_ONLY, kwdefaults.get(names[i], P.empty)))
+        if code.co_flags & CO_VARKEYWORDS:
+            params.append(param(names[index], P.VAR_KEYWORD))
+        return inspect.Signature(params, return_annotation=annotations.get("return", inspect.Signature.empty))
+
+    @property
     def __builtins__(self):
         return self._builtins
 
@@ -206,7 +235,7 @@ class _SuspendableFrame:
     _kind = "generator"
 
     def __init__(self, frame: Frame, function: VMFunction) -> None:
-        self.gi_frame = frame  # CPython names these gi_* for generators, cr_* for coroutines
+        self._frame = frame
         self.gi_running = False
         self.__name__ = function.__name__
         self.__qualname__ = function.__qualname__
@@ -215,12 +244,21 @@ class _SuspendableFrame:
         self._finished = False
 
     @property
+    def gi_frame(self):
+        """The suspended frame; None once finished (as `inspect.getgeneratorstate` expects)."""
+        return None if self._finished else self._frame
+
+    @property
     def gi_code(self):
-        return self.gi_frame.code
+        return self._frame.code
+
+    @property
+    def gi_yieldfrom(self):
+        return self._yield_from_target()
 
     @property
     def gi_suspended(self) -> bool:
-        return not self._finished and not self.gi_running and self.gi_frame.started
+        return not self._finished and not self.gi_running and self._frame.started
 
     def __repr__(self) -> str:
         return f"<{self._kind} object {self.__qualname__} at {id(self):#x}>"
@@ -229,7 +267,7 @@ class _SuspendableFrame:
         """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
         if self.gi_running:
             raise ValueError("generator already executing")
-        frame = self.gi_frame
+        frame = self._frame
         if exc is None:
             frame.stack.append(value)
         frame.started = True
@@ -264,13 +302,13 @@ class _SuspendableFrame:
             if self._kind == "coroutine":
                 raise RuntimeError("cannot reuse already awaited coroutine")
             raise StopIteration
-        if not self.gi_frame.started and value is not None:
+        if not self._frame.started and value is not None:
             raise TypeError("can't send non-None value to a just-started generator")
         return self._resume(value)
 
     def _yield_from_target(self):
         """The sub-iterator of a `yield from` this generator is suspended in, else None."""
-        frame = self.gi_frame
+        frame = self._frame
         if self._finished or not frame.started:
             return None
         decoded = frame.decoded
@@ -297,7 +335,7 @@ class _SuspendableFrame:
     def _throw(self, exc: BaseException):
         if self._finished:
             raise exc
-        if not self.gi_frame.started:
+        if not self._frame.started:
             self._finished = True
             raise exc
         target = self._yield_from_target()
@@ -322,7 +360,7 @@ class _SuspendableFrame:
     def close(self):
         if self._finished:
             return None
-        if not self.gi_frame.started:
+        if not self._frame.started:
             self._finished = True
             return None
         try:
@@ -334,7 +372,7 @@ class _SuspendableFrame:
     def __del__(self):
         # As CPython's generator finalizer: close a suspended generator so its `finally`
         # blocks run; an exception here is reported by Python as "Exception ignored in".
-        if not self._finished and self.gi_frame.started and not self.gi_running:
+        if not self._finished and self._frame.started and not self.gi_running:
             self.close()
 
 
@@ -369,7 +407,7 @@ class VMCoroutine(_SuspendableFrame):
 
     @property
     def cr_code(self):
-        return self.gi_frame.code
+        return self._frame.code
 
     @property
     def cr_await(self):
