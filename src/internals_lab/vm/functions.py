@@ -15,10 +15,9 @@ real functions: it runs the class body in the VM and lets the metaclass build th
 from __future__ import annotations
 
 import collections.abc
-import sys
 import types
 
-from .frame import NULL, VERSION, Frame
+from .frame import NULL, Frame
 
 __all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "build_class"]
 

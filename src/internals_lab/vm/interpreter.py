@@ -517,10 +517,6 @@ def op_LIST_TO_TUPLE(f, a):  # 3.11
     f.stack[-1] = tuple(f.stack[-1])
 
 
-if VERSION >= (3, 12):
-    def _format(value, conversion, spec):
-        return format(value, spec)
-
 _CONVERSIONS = [None, str, repr, ascii]
 
 
@@ -1465,7 +1461,7 @@ def _call_super(f, args, kwargs):
     if code.co_argcount == 0:
         raise RuntimeError("super(): no arguments")
     first = f.localsplus[0]
-    if isinstance(first, types.CellType) and "__class__" != f.decoded.names[0] and code.co_varnames[0] in code.co_cellvars:
+    if code.co_varnames[0] in code.co_cellvars:  # the first argument was turned into a cell
         first = first.cell_contents
     if "__class__" not in code.co_freevars:
         raise RuntimeError("super(): __class__ cell not found")
@@ -1583,8 +1579,9 @@ class VirtualMachine:
         """Run a module-level (or exec/eval) code object with the given namespaces."""
         if locals_ is None:
             locals_ = globals_
-        frame = Frame(self, self.decoded(code), globals_, self.builtins_for(globals_), locals_,
-                      [NULL] * len(local_names_of(code)))
+        decoded = self.decoded(code)
+        frame = Frame(self, decoded, globals_, self.builtins_for(globals_), locals_,
+                      [NULL] * len(decoded.names))
         frame.depth = len(self.frames)
         return self.run_frame(frame)
 
@@ -1738,8 +1735,3 @@ def recursion_room(vm: VirtualMachine):
         yield
     finally:
         sys.setrecursionlimit(old)
-
-
-def local_names_of(code: types.CodeType):
-    from .frame import local_names
-    return local_names(code)

@@ -13,6 +13,7 @@ import builtins
 import contextlib
 import io
 import reprlib
+import sys
 from dataclasses import asdict, dataclass, field
 
 from .errors import StepLimitExceeded, VMError
@@ -81,6 +82,7 @@ class Trace:
     """A whole run: the steps, and how it ended."""
 
     source: str
+    python: str = field(default_factory=lambda: "%d.%d" % sys.version_info[:2])
     steps: list[TraceStep] = field(default_factory=list)
     output: str = ""
     exception: str | None = None
