@@ -75,3 +75,18 @@ def test_bounded_repr_never_runs_program_repr():
 def test_max_steps_must_be_positive():
     with pytest.raises(ValueError, match="max_steps"):
         trace("x = 1", max_steps=0)
+
+
+def test_next_offset_shows_where_a_jump_goes():
+    source = "for i in range(2):\n    pass\n"
+    t = trace(source)
+    back = [s for s in t.steps if s.opname == "JUMP_BACKWARD"]
+    for_iter = next(s for s in t.steps if s.opname == "FOR_ITER")
+    assert back and all(s.next_offset == for_iter.offset for s in back)
+    linear = next(s for s in t.steps if s.opname == "GET_ITER")
+    assert linear.next_offset == for_iter.offset  # GET_ITER is followed by FOR_ITER
+
+
+def test_trace_keeps_the_vm_traceback_of_an_uncaught_exception():
+    t = trace("def f():\n    return 1 / 0\n\nf()\n", filename="t.py")
+    assert t.traceback == [("t.py", 4, "<module>"), ("t.py", 2, "f")]

@@ -3,6 +3,17 @@
 Design: `run` compiles a program with the running interpreter (3.11, 3.12 or 3.13) and executes
 the resulting code objects in `interpreter.VirtualMachine`, one `op_NAME` handler per opcode.
 `trace` does the same while recording every instruction as plain data for the trace player.
+
+Where a program can still tell it runs in the VM (deliberate limits of a teaching VM):
+- functions, generators and coroutines are `VMFunction`/`VMGenerator`/`VMCoroutine`, not
+  `types.FunctionType` etc. (they behave alike: calling, binding, `functools.wraps`,
+  `inspect.signature`, the generator protocol, `collections.abc` checks, asyncio);
+- VM frames are not Python frame objects: `sys._getframe`, `inspect.currentframe`,
+  `sys.settrace` and `sys.monitoring` see the VM's own Python code, and an exception's
+  `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines);
+- async generators are not supported (UnimplementedOpcode names the instruction);
+- PEP 695 bounds, constraints and `type` alias values are evaluated when defined, not lazily;
+- imported modules run in CPython (the VM imports through `__import__`).
 """
 from __future__ import annotations
 

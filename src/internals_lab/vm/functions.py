@@ -270,6 +270,7 @@ class _SuspendableFrame:
         if exc is None:
             frame.stack.append(value)
         frame.started = True
+        frame.why = 0
         vm = self._vm
         vm.exc_chain.append(self._exc_slot)
         self.gi_running = True

@@ -75,6 +75,7 @@ class TraceStep:
     locals: dict[str, str]
     output: str = ""
     exception: str | None = None
+    next_offset: int | None = None  # where this frame goes on (differs from the next offset after a jump)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Trace:
     steps: list[TraceStep] = field(default_factory=list)
     output: str = ""
     exception: str | None = None
+    traceback: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, function), outermost first
     stopped: str | None = None
 
     def to_dict(self) -> dict:
@@ -140,6 +142,8 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
                     step.stack_after = [bounded_repr(v) for v in frame.stack]
                     if phase == 1:
                         step.locals = _locals_view(frame)
+                        if frame.why == 0 and frame.ip < len(frame.decoded.offsets):
+                            step.next_offset = frame.decoded.offsets[frame.ip]
                     text = out.getvalue()
                     step.output, printed = text[printed:], len(text)
                     if phase == 2:
@@ -158,5 +162,6 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
         raise
     except Exception as exc:
         result.exception = f"{type(exc).__name__}: {exc}"
+        result.traceback = vm.traceback_of(exc)
     result.output = out.getvalue()
     return result
