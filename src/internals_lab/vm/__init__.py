@@ -21,12 +21,12 @@ import builtins
 
 from .errors import StepLimitExceeded, UnimplementedOpcode, VMError
 from .frame import NULL, Frame
-from .functions import VMFunction, VMGenerator
+from .functions import VMCoroutine, VMFunction, VMGenerator
 from .interpreter import HANDLERS, VirtualMachine, recursion_room
 from .tracing import Trace, TraceStep, trace
 
 __all__ = ["run", "trace", "Trace", "TraceStep", "VMError", "UnimplementedOpcode",
-           "StepLimitExceeded", "VirtualMachine", "VMFunction", "VMGenerator", "HANDLERS",
+           "StepLimitExceeded", "VirtualMachine", "VMFunction", "VMGenerator", "VMCoroutine", "HANDLERS",
            "vm_traceback", "NULL", "Frame"]
 
 
