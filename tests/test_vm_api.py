@@ -60,12 +60,20 @@ def test_vm_traceback_names_the_right_lines():
                                         ("prog.py", 5, "b")]
 
 
-def test_unimplemented_opcode_names_the_opcode_and_the_version():
+def test_unimplemented_opcode_names_the_opcode_and_the_version(monkeypatch):
+    from internals_lab.vm import interpreter
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    monkeypatch.delitem(interpreter.HANDLERS, "GET_ITER")
     with pytest.raises(UnimplementedOpcode) as info:
-        run("async def agen():\n    yield 1\nagen()\n")  # async generators are out of scope
-    assert info.value.opname == "RETURN_GENERATOR"
-    assert f"(Python {version})" in str(info.value)
+        run("for x in [1]:\n    pass\n")
+    assert info.value.opname == "GET_ITER"
+    assert str(info.value) == f"the teaching VM does not implement GET_ITER (Python {version})"
+
+
+def test_async_generators_run_in_the_vm():
+    ns = run("async def agen():\n    yield 1\ng = agen()\n")
+    from internals_lab.vm import VMAsyncGenerator
+    assert type(ns["g"]) is VMAsyncGenerator
 
 
 def test_unknown_opcode_handler_raises(monkeypatch):

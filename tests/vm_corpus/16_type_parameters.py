@@ -32,3 +32,10 @@ class Stack[T]:
         self.items.append(x)
         return self
 result = (Stack().push(1).push(2).items, [p.__name__ for p in Stack.push.__type_params__])
+# %% annotation_scope_sees_class_names (3.12+)
+class C:
+    X = int
+    type Alias = list[X]
+    def m[T](self, a: X) -> T:
+        return a
+result = (C.Alias.__value__, C().m(5), C.m.__annotations__["a"], C.m.__type_params__[0].__name__)

@@ -5,13 +5,13 @@ the resulting code objects in `interpreter.VirtualMachine`, one `op_NAME` handle
 `trace` does the same while recording every instruction as plain data for the trace player.
 
 Where a program can still tell it runs in the VM (deliberate limits of a teaching VM):
-- functions, generators and coroutines are `VMFunction`/`VMGenerator`/`VMCoroutine`, not
-  `types.FunctionType` etc. (they behave alike: calling, binding, `functools.wraps`,
-  `inspect.signature`, the generator protocol, `collections.abc` checks, asyncio);
+- functions, generators, coroutines and async generators are `VMFunction`, `VMGenerator`,
+  `VMCoroutine` and `VMAsyncGenerator`, not `types.FunctionType` etc. (they behave alike:
+  calling, binding, `functools.wraps`, `inspect.signature`, the generator protocols,
+  `collections.abc` checks, asyncio);
 - VM frames are not Python frame objects: `sys._getframe`, `inspect.currentframe`,
   `sys.settrace` and `sys.monitoring` see the VM's own Python code, and an exception's
   `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines);
-- async generators are not supported (UnimplementedOpcode names the instruction);
 - PEP 695 bounds, constraints and `type` alias values are evaluated when defined, not lazily;
 - imported modules run in CPython (the VM imports through `__import__`).
 """
@@ -21,12 +21,12 @@ import builtins
 
 from .errors import StepLimitExceeded, UnimplementedOpcode, VMError
 from .frame import NULL, Frame
-from .functions import VMCoroutine, VMFunction, VMGenerator
+from .functions import VMAsyncGenerator, VMCoroutine, VMFunction, VMGenerator
 from .interpreter import HANDLERS, VirtualMachine, recursion_room
 from .tracing import Trace, TraceStep, trace
 
 __all__ = ["run", "trace", "Trace", "TraceStep", "VMError", "UnimplementedOpcode",
-           "StepLimitExceeded", "VirtualMachine", "VMFunction", "VMGenerator", "VMCoroutine", "HANDLERS",
+           "StepLimitExceeded", "VirtualMachine", "VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "HANDLERS",
            "vm_traceback", "NULL", "Frame"]
 
 

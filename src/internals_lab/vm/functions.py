@@ -15,11 +15,13 @@ real functions: it runs the class body in the VM and lets the metaclass build th
 from __future__ import annotations
 
 import collections.abc
+import sys
 import types
 
 from .frame import NULL, Frame
 
-__all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "build_class"]
+__all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "AsyncGenWrappedValue",
+           "build_class"]
 
 CO_VARARGS = 0x04
 CO_VARKEYWORDS = 0x08
@@ -279,6 +281,11 @@ class _SuspendableFrame:
             result = vm.run_frame(frame, exc)
         except StopIteration as stop:
             failed = stop
+        except StopAsyncIteration as stop:
+            if self._kind != "async generator":
+                self._finished = True
+                raise
+            failed = stop
         except BaseException:
             self._finished = True
             raise
@@ -289,7 +296,7 @@ class _SuspendableFrame:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
             # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
             self._finished = True
-            raise RuntimeError(f"{self._kind} raised StopIteration") from failed
+            raise RuntimeError(f"{self._kind} raised {type(failed).__name__}") from failed
         if frame.why == 2:  # yielded
             return result
         self._finished = True
@@ -436,6 +443,160 @@ class _CoroutineWrapper:
 
 
 collections.abc.Coroutine.register(VMCoroutine)
+
+
+class AsyncGenWrappedValue:
+    """A value an async generator yields to its consumer (ASYNC_GEN_WRAP), as opposed to a
+    value an `await` inside it passes through to the event loop."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"<async_gen_wrapped_value {self.value!r}>"
+
+
+class VMAsyncGenerator(_SuspendableFrame):
+    """An async generator whose frame is a VM frame (`async def` with `yield`)."""
+
+    _kind = "async generator"
+
+    def __init__(self, frame: Frame, function: VMFunction) -> None:
+        super().__init__(frame, function)
+        self._hooks_inited = False
+
+    def _init_hooks(self) -> None:
+        # As CPython's async_gen_init_hooks: tell the event loop (asyncio registers the
+        # generator so that shutdown_asyncgens can close it).
+        if self._hooks_inited:
+            return
+        self._hooks_inited = True
+        firstiter = sys.get_asyncgen_hooks().firstiter
+        if firstiter is not None:
+            firstiter(self)
+
+    def __aiter__(self):
+        return self
+
+    def __anext__(self):
+        self._init_hooks()
+        return _AsyncGenStep(self, value=None)
+
+    def asend(self, value):
+        self._init_hooks()
+        return _AsyncGenStep(self, value=value)
+
+    def athrow(self, typ, val=None, tb=None):
+        self._init_hooks()
+        if isinstance(typ, BaseException):
+            exc = typ
+        else:
+            exc = typ() if val is None else (val if isinstance(val, typ) else typ(val))
+        return _AsyncGenStep(self, exc=exc)
+
+    def aclose(self):
+        self._init_hooks()
+        return _AsyncGenStep(self, exc=GeneratorExit(), closing=True)
+
+    @property
+    def ag_frame(self):
+        return self.gi_frame
+
+    @property
+    def ag_running(self) -> bool:
+        return self.gi_running
+
+    @property
+    def ag_code(self):
+        return self._frame.code
+
+    def __del__(self):
+        if not self._finished and self._frame.started and not self.gi_running:
+            finalizer = sys.get_asyncgen_hooks().finalizer
+            if finalizer is not None:
+                finalizer(self)
+
+
+class _AsyncGenStep:
+    """The awaitable that `__anext__`, `asend`, `athrow` and `aclose` return
+    (`async_generator_asend` / `async_generator_athrow` in genobject.c)."""
+
+    def __init__(self, agen: VMAsyncGenerator, value=None, exc=None, closing=False) -> None:
+        self._agen = agen
+        self._value = value
+        self._exc = exc
+        self._closing = closing
+        self._started = False
+        self._done = False
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+    def _outcome(self, step):
+        """Run one step of the generator; translate what comes out for the awaiting code."""
+        agen = self._agen
+        try:
+            out = step()
+        except StopIteration:
+            self._done = True
+            if self._closing:
+                raise
+            raise StopAsyncIteration from None
+        except (StopAsyncIteration, GeneratorExit):
+            self._done = True
+            if self._closing:
+                raise StopIteration from None
+            raise
+        except BaseException:
+            self._done = True
+            raise
+        if isinstance(out, AsyncGenWrappedValue):
+            self._done = True
+            if self._closing:
+                raise RuntimeError("async generator ignored GeneratorExit")
+            raise StopIteration(out.value)
+        return out  # an await inside the generator suspends: pass it to the event loop
+
+    def send(self, value):
+        if self._done:
+            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
+        agen = self._agen
+        if not self._started:
+            self._started = True
+            if self._exc is not None:
+                if agen._finished or not agen._frame.started:
+                    agen._finished = True
+                    self._done = True
+                    if self._closing:
+                        raise StopIteration
+                    raise self._exc
+                return self._outcome(lambda: agen._throw(self._exc))
+            if agen._finished:
+                self._done = True
+                raise StopAsyncIteration
+            value = self._value
+        return self._outcome(lambda: agen._resume(value))
+
+    def throw(self, typ, val=None, tb=None):
+        if self._done:
+            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
+        exc = typ if isinstance(typ, BaseException) else (typ() if val is None else typ(val))
+        self._started = True
+        return self._outcome(lambda: self._agen._throw(exc))
+
+    def close(self):
+        self._done = True
+
+
+collections.abc.AsyncGenerator.register(VMAsyncGenerator)
 
 
 def _close_iterator(iterator) -> None:

@@ -24,7 +24,8 @@ import types
 
 from .errors import UnimplementedOpcode, VMError
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
-from .functions import CO_COROUTINE, CO_GENERATOR, VMCoroutine, VMFunction, VMGenerator, build_class
+from .functions import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, AsyncGenWrappedValue,
+                        VMAsyncGenerator, VMCoroutine, VMFunction, VMGenerator, build_class)
 
 __all__ = ["VirtualMachine", "HANDLERS"]
 
@@ -952,6 +953,10 @@ def op_GET_ANEXT(f, a):
     s.append(it)
 
 
+def op_ASYNC_GEN_WRAP(f, a):  # 3.11
+    f.stack[-1] = AsyncGenWrappedValue(f.stack[-1])
+
+
 def op_END_ASYNC_FOR(f, a):
     s = f.stack
     exc = s.pop()
@@ -1376,6 +1381,7 @@ _INTRINSIC_1 = {
     1: ("INTRINSIC_PRINT", _intrinsic_print),
     2: ("INTRINSIC_IMPORT_STAR", _intrinsic_import_star),
     3: ("INTRINSIC_STOPITERATION_ERROR", _intrinsic_stopiteration_error),
+    4: ("INTRINSIC_ASYNC_GEN_WRAP", lambda f, v: AsyncGenWrappedValue(v)),
     5: ("INTRINSIC_UNARY_POSITIVE", lambda f, v: +v),
     6: ("INTRINSIC_LIST_TO_TUPLE", lambda f, v: tuple(v)),
 }
@@ -1603,8 +1609,9 @@ class VirtualMachine:
                 return VMGenerator(frame, func)
             if func._code.co_flags & CO_COROUTINE:
                 return VMCoroutine(frame, func)
-            raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT,
-                                      "async generators are not supported")
+            if func._code.co_flags & CO_ASYNC_GENERATOR:
+                return VMAsyncGenerator(frame, func)
+            raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT, "unknown generator kind")
         return self.run_frame(frame)
 
     # -- exceptions --------------------------------------------------------------------------
