@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from internals_lab.vm.coverage import measure, stored_report
+from internals_lab.vm.coverage import comparison, comparison_table, measure, stored_report
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -45,3 +45,12 @@ def test_corpus_reaches_the_core_instructions(fresh):
             "LOAD_BUILD_CLASS", "MAKE_CELL", "LOAD_DEREF", "RAISE_VARARGS", "BEFORE_WITH",
             "WITH_EXCEPT_START", "CALL_FUNCTION_EX", "DICT_MERGE"}
     assert core <= set(fresh.executed)
+
+
+def test_comparison_lists_version_specific_opcodes():
+    rows = {r["opname"]: r for r in comparison()}
+    assert rows["PRECALL"]["3.11"] == "executed" and rows["PRECALL"]["3.13"] is None
+    assert rows["CALL_KW"]["3.13"] == "executed" and rows["CALL_KW"]["3.12"] is None
+    assert rows["TO_BOOL"]["3.12"] is None and rows["TO_BOOL"]["3.13 count"] > 0
+    table = str(comparison_table())
+    assert "KW_NAMES" in table and "–" in table

@@ -90,3 +90,10 @@ def test_next_offset_shows_where_a_jump_goes():
 def test_trace_keeps_the_vm_traceback_of_an_uncaught_exception():
     t = trace("def f():\n    return 1 / 0\n\nf()\n", filename="t.py")
     assert t.traceback == [("t.py", 4, "<module>"), ("t.py", 2, "f")]
+
+
+def test_frames_are_numbered_in_the_order_they_start():
+    t = trace("def f(n):\n    return n\nf(1)\nf(2)\n")
+    frames = [s.frame for s in t.steps if s.function == "f"]
+    assert sorted(set(frames)) == [1, 2]  # two calls, two frames; the module is frame 0
+    assert {s.frame for s in t.steps if s.function == "<module>"} == {0}

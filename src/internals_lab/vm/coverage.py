@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from .corpus import load_corpus
 from .interpreter import HANDLERS, VirtualMachine, recursion_room
 
-__all__ = ["OpcodeCoverage", "measure", "stored_report", "report_path"]
+__all__ = ["OpcodeCoverage", "measure", "stored_report", "report_path", "comparison",
+           "comparison_table"]
 
 DATA = pathlib.Path(__file__).parent / "data"
 # Never produced by the compiler: placeholders, and the instruction the JIT/tier-2 inserts.
@@ -93,6 +94,34 @@ def stored_report(version: str | None = None) -> OpcodeCoverage:
     if not path.exists():
         raise FileNotFoundError(f"no stored opcode coverage report for Python {version}: {path}")
     return OpcodeCoverage(**json.loads(path.read_text()))
+
+
+def comparison(versions=("3.11", "3.12", "3.13")) -> list[dict]:
+    """One row per opcode name that compiled code can contain in any of `versions`: its
+    status and execution count per version (None where the version has no such opcode)."""
+    reports = {v: stored_report(v) for v in versions}
+    names = sorted({n for r in reports.values() for n, st in r.status.items()
+                    if st != "not in compiled code"})
+    rows = []
+    for name in names:
+        row = {"opname": name}
+        for v, r in reports.items():
+            row[v] = r.status.get(name)
+            row[f"{v} count"] = r.executed.get(name, 0) if name in r.status else None
+        rows.append(row)
+    return rows
+
+
+def comparison_table(versions=("3.11", "3.12", "3.13")):
+    """`comparison` drawn as an `internals_lab.render.Table` (– where the opcode does not exist)."""
+    from ..render import Table
+    rows = comparison(versions)
+    return Table(["opcode", *versions],
+                 [[r["opname"], *("–" if r[v] is None else
+                                  f"{r[v + ' count']:,}" if r[v] == "executed" else r[v]
+                                  for v in versions)] for r in rows],
+                 caption="Opcodes the VM's differential corpus executes (times executed)",
+                 code_columns=["opcode"])
 
 
 def main(argv: list[str]) -> None:

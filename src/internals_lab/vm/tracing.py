@@ -61,6 +61,7 @@ class TraceStep:
 
     step: int
     depth: int
+    frame: int          # frames numbered 0, 1, 2... in the order they start (not id())
     function: str
     offset: int
     opname: str
@@ -118,7 +119,15 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
     out = io.StringIO()
     vm = VirtualMachine()
     pending: dict[int, TraceStep] = {}
+    numbers: dict[int, tuple[object, int]] = {}  # id(frame) -> (frame kept alive, number)
     printed = 0
+
+    def number_of(frame) -> int:
+        entry = numbers.get(id(frame))
+        if entry is None or entry[0] is not frame:
+            entry = (frame, len(numbers))
+            numbers[id(frame)] = entry
+        return entry[1]
 
     def hook(frame, phase):
         nonlocal printed
@@ -130,7 +139,8 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
                 index = frame.ip
                 d = frame.decoded
                 pos = d.positions[index]
-                step = TraceStep(len(steps), frame.depth, frame.code.co_qualname, d.offsets[index],
+                step = TraceStep(len(steps), frame.depth, number_of(frame), frame.code.co_qualname,
+                                 d.offsets[index],
                                  d.opnames[index], d.args[index] if isinstance(d.args[index], int) else None,
                                  d.argreprs[index], pos[0], pos[1], pos[2], pos[3],
                                  [bounded_repr(v) for v in frame.stack], [], _locals_view(frame))
