@@ -158,3 +158,11 @@ def test_recursion_limit_is_restored_even_when_the_program_raises():
     with pytest.raises(RecursionError):
         run("def f():\n    return f()\nf()\n")
     assert sys.getrecursionlimit() == before
+
+
+def test_handled_exceptions_are_not_kept_alive_without_bound():
+    from internals_lab.vm import VirtualMachine
+    vm = VirtualMachine()
+    vm.run_code(compile("for i in range(500):\n    try:\n        raise ValueError(i)\n    except ValueError:\n        pass\n",
+                        "<vm>", "exec"), {"__name__": "__main__"})
+    assert len(vm.traceback) <= 64

@@ -1671,6 +1671,10 @@ class VirtualMachine:
         if entry is None or entry[0] is not exc:
             entry = (exc, [])
             self.traceback[id(exc)] = entry
+            # Exceptions cannot be weakly referenced: keep only the most recent ones, so a
+            # loop that raises and catches a million times does not keep them all alive.
+            while len(self.traceback) > 64:
+                del self.traceback[next(iter(self.traceback))]
         line = frame.decoded.positions[index][0] if index >= 0 else frame.code.co_firstlineno
         entry[1].append((frame.code.co_filename, line, frame.code.co_name))
 
