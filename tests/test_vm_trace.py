@@ -97,3 +97,9 @@ def test_frames_are_numbered_in_the_order_they_start():
     frames = [s.frame for s in t.steps if s.function == "f"]
     assert sorted(set(frames)) == [1, 2]  # two calls, two frames; the module is frame 0
     assert {s.frame for s in t.steps if s.function == "<module>"} == {0}
+
+
+def test_method_load_pushes_the_function_and_self_as_cpython_does():
+    t = trace("class P:\n    def norm(self):\n        return 5\np = P()\nr = p.norm()\n")
+    load = next(s for s in t.steps if s.opname in ("LOAD_ATTR", "LOAD_METHOD") and "norm" in s.argrepr)
+    assert load.stack_after[-2:] == ["<function P.norm>", "<__main__.P object>"]

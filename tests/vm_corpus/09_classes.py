@@ -274,3 +274,24 @@ class Singleton:
     def __class_getitem__(cls, item):
         return f"{cls.__name__}[{item}]"
 result = (Singleton() is Singleton(), Singleton[int])
+# %% method_call_shapes_and_shadowing
+class P:
+    def m(self, a=0):
+        return ("method", a)
+    def __repr__(self):
+        return "P()"
+p = P()
+results = [p.m(1), p.m(*[2]), p.m(**{"a": 3})]
+p.m = lambda a=0: ("instance attribute", a)
+results.append(p.m(4))
+del p.m
+results.append(p.m(5))
+P.m = lambda self, a=0: ("replaced on class", a)
+results.append(p.m(6))
+results.append([].append.__self__ if False else [1].copy())
+result = results
+# %% method_keyword_duplicate_error_with_star_star
+class O:
+    def m(self, a):
+        return a
+O().m(a=1, **{"a": 2})

@@ -667,32 +667,68 @@ def op_FOR_ITER(f, a):
 # ---------------------------------------------------------------------------------------------
 # Attributes
 # ---------------------------------------------------------------------------------------------
-# The VM never uses CPython's "unbound method + self" call shape: LOAD_ATTR with the method
-# bit pushes the bound attribute and a NULL, in the order the version's CALL expects.
+_METHOD_DESCRIPTORS = (types.FunctionType, types.MethodDescriptorType, VMFunction)
+_generic_getattribute = object.__getattribute__
+
+
+def _load_method(obj, name):
+    """`_PyObject_GetMethod`: (unbound function, obj) when a method call can skip creating a
+    bound method, else (attribute, NULL). Only for the generic attribute lookup, a function
+    (or builtin method descriptor) found on the type, and no instance attribute shadowing it.
+    """
+    tp = type(obj)
+    if tp.__getattribute__ is not _generic_getattribute or hasattr(tp, "__getattr__"):
+        return getattr(obj, name), NULL
+    for klass in tp.__mro__:
+        descr = klass.__dict__.get(name, NULL)
+        if descr is not NULL:
+            break
+    if descr is NULL or not isinstance(descr, _METHOD_DESCRIPTORS):
+        return getattr(obj, name), NULL
+    if tp.__dictoffset__:
+        instance_dict = getattr(obj, "__dict__", None)
+        if instance_dict is not None and name in instance_dict:
+            return instance_dict[name], NULL
+    return descr, obj
+
+
+# LOAD_ATTR with the method bit (3.12+) and LOAD_METHOD (3.11) push two entries for the CALL
+# that follows: the unbound function and self, or the attribute and NULL. 3.11 and 3.12 put
+# the function first and the attribute last ([NULL, attr]); 3.13 puts the callable first.
 if VERSION >= (3, 13):
     def op_LOAD_ATTR(f, a):
         name, method = a
         s = f.stack
-        s[-1] = getattr(s[-1], name)
         if method:
-            s.append(NULL)
+            s[-1], self_or_null = _load_method(s[-1], name)
+            s.append(self_or_null)
+        else:
+            s[-1] = getattr(s[-1], name)
 else:
     def op_LOAD_ATTR(f, a):
         name, method = a
         s = f.stack
         if method:
-            v = getattr(s[-1], name)
-            s[-1] = NULL
-            s.append(v)
+            func, self_ = _load_method(s[-1], name)
+            if self_ is NULL:
+                s[-1] = NULL
+                s.append(func)
+            else:
+                s[-1] = func
+                s.append(self_)
         else:
             s[-1] = getattr(s[-1], name)
 
 
 def op_LOAD_METHOD(f, name):  # 3.11
     s = f.stack
-    v = getattr(s[-1], name)
-    s[-1] = NULL
-    s.append(v)
+    func, self_ = _load_method(s[-1], name)
+    if self_ is NULL:
+        s[-1] = NULL
+        s.append(func)
+    else:
+        s[-1] = func
+        s.append(self_)
 
 
 def op_STORE_ATTR(f, name):
