@@ -114,3 +114,11 @@ try:
     list(map(cb, [1, 0]))
 except ValueError as e:
     result = (str(e), type(e.__context__).__name__)
+# %% copy_and_deepcopy_keep_functions
+import copy
+def handler(x):
+    return x + 1
+config = {"fn": handler, "items": [1, [2]]}
+shallow = copy.copy(config)
+deep = copy.deepcopy(config)
+result = (deep["fn"] is handler, shallow["fn"] is handler, deep["items"] == config["items"], deep["items"] is config["items"], deep["fn"](1))

@@ -196,6 +196,13 @@ class VMFunction:
     def __repr__(self) -> str:
         return f"<function {self.__qualname__} at {id(self):#x}>"
 
+    # copy and deepcopy treat functions as atoms.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     @property
     def __signature__(self):
         """What `inspect.signature` reports for a real function with this code and defaults."""
