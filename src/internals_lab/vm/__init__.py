@@ -11,7 +11,8 @@ Where a program can still tell it runs in the VM (deliberate limits of a teachin
   `collections.abc` checks, asyncio);
 - VM frames are not Python frame objects: `sys._getframe`, `inspect.currentframe`,
   `sys.settrace` and `sys.monitoring` see the VM's own Python code, and an exception's
-  `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines);
+  `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines), and a
+  warning raised by an operation is attributed to the VM's source line, not the program's;
 - PEP 695 bounds, constraints and `type` alias values are evaluated when defined, not lazily;
 - imported modules run in CPython (the VM imports through `__import__`).
 """
