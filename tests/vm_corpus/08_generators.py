@@ -229,3 +229,25 @@ it = g()
 next(it)
 print(it.send(3))
 print(it.send(4))
+# %% yield_from_throw_makes_inner_return
+def inner():
+    try:
+        yield "working"
+    except KeyError:
+        return "inner gave up"
+def outer():
+    r = yield from inner()
+    print("outer got", r)
+    yield "after"
+g = outer()
+print(next(g))
+result = g.throw(KeyError)
+# %% yield_from_throw_into_plain_iterator
+def outer():
+    try:
+        yield from iter([1, 2])
+    except ValueError as e:
+        yield f"outer caught {e}"
+g = outer()
+print(next(g))
+result = g.throw(ValueError("v"))

@@ -18,7 +18,7 @@ import collections.abc
 import sys
 import types
 
-from .frame import NULL, Frame
+from .frame import NULL, VERSION, Frame
 
 __all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "AsyncGenWrappedValue",
            "build_class"]
@@ -271,12 +271,12 @@ class _SuspendableFrame:
     def __repr__(self) -> str:
         return f"<{self._kind} object {self.__qualname__} at {id(self):#x}>"
 
-    def _resume(self, value, exc=None):
+    def _resume(self, value, exc=None, push=True):
         """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
         if self.gi_running:
             raise ValueError("generator already executing")
         frame = self._frame
-        if exc is None:
+        if push:  # gen_send_ex2 pushes the sent value (None when throwing) either way
             frame.stack.append(value)
         frame.started = True
         frame.why = 0
@@ -368,6 +368,14 @@ class _SuspendableFrame:
             finally:
                 self.gi_running = False
             if error is not None:
+                if VERSION == (3, 11) and isinstance(error, StopIteration):
+                    # 3.11 has no CLEANUP_THROW: _gen_throw itself pops the sub-iterator,
+                    # backs up to the SEND's jump target and sends the return value there.
+                    frame = self._frame
+                    send = frame.ip - 2
+                    frame.stack[-1] = error.value
+                    frame.ip = frame.decoded.args[send]
+                    return self._resume(None, push=False)
                 exc = error
         return self._resume(None, exc)
 
