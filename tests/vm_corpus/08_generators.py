@@ -251,3 +251,68 @@ def outer():
 g = outer()
 print(next(g))
 result = g.throw(ValueError("v"))
+# %% throw_into_loop_keeps_iterating
+def g():
+    for i in range(3):
+        try:
+            yield i
+        except ValueError:
+            print("caught in loop", i)
+it = g()
+print(next(it))
+print(it.throw(ValueError))
+result = list(it)
+# %% throw_inside_with_inside_loop
+class CM:
+    def __enter__(self): return self
+    def __exit__(self, et, ev, tb):
+        print("exit", et.__name__ if et else None)
+        return et is KeyError
+def g():
+    for i in range(3):
+        with CM():
+            yield i
+it = g()
+print(next(it))
+print(it.throw(KeyError))
+it.throw(IndexError)
+# %% nested_yield_from_three_levels_throw
+def a():
+    try:
+        yield "a"
+    except LookupError as e:
+        return f"a handled {type(e).__name__}"
+def b():
+    r = yield from a()
+    yield r
+def c():
+    r = yield from b()
+    return r
+g = c()
+print(next(g))
+print(g.throw(KeyError))
+try:
+    next(g)
+except StopIteration as s:
+    result = s.value
+# %% close_nested_yield_from_finally_order
+def a():
+    try:
+        yield 1
+    finally:
+        print("close a")
+def b():
+    try:
+        yield from a()
+    finally:
+        print("close b")
+g = b()
+next(g)
+g.close()
+result = g.gi_frame is None
+# %% send_through_yield_from_to_plain_iterator_fails
+def outer():
+    yield from iter([1, 2])
+g = outer()
+next(g)
+g.send("not none")
