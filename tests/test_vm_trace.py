@@ -103,3 +103,14 @@ def test_method_load_pushes_the_function_and_self_as_cpython_does():
     t = trace("class P:\n    def norm(self):\n        return 5\np = P()\nr = p.norm()\n")
     load = next(s for s in t.steps if s.opname in ("LOAD_ATTR", "LOAD_METHOD") and "norm" in s.argrepr)
     assert load.stack_after[-2:] == ["<function P.norm>", "<__main__.P object>"]
+
+
+def test_trace_carries_the_listing_of_every_code_that_ran():
+    source = "def f():\n    return 1\nf()\n"
+    t = trace(source)
+    module = compile(source, "<vm>", "exec")
+    assert [i["opname"] for i in t.codes[t.steps[0].code]] == [i.opname for i in dis.get_instructions(module)]
+    inner = next(s for s in t.steps if s.function == "f")
+    function_code = next(c for c in module.co_consts if hasattr(c, "co_code"))
+    assert [i["offset"] for i in t.codes[inner.code]] == [i.offset for i in dis.get_instructions(function_code)]
+    assert all(any(i["offset"] == s.offset for i in t.codes[s.code]) for s in t.steps)

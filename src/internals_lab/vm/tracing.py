@@ -63,6 +63,7 @@ class TraceStep:
     depth: int
     frame: int          # frames numbered 0, 1, 2... in the order they start (not id())
     function: str
+    code: str           # key into Trace.codes: the listing this instruction belongs to
     offset: int
     opname: str
     arg: int | None
@@ -90,6 +91,8 @@ class Trace:
     exception: str | None = None
     traceback: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, function), outermost first
     stopped: str | None = None
+    # One instruction listing per code object that ran: key -> [{offset, opname, argrepr, line}]
+    codes: dict[str, list[dict]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -122,6 +125,15 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
     numbers: dict[int, tuple[object, int]] = {}  # id(frame) -> (frame kept alive, number)
     printed = 0
 
+    def code_key(frame) -> str:
+        code = frame.code
+        key = f"{code.co_qualname}:{code.co_firstlineno}"
+        if key not in result.codes:
+            d = frame.decoded
+            result.codes[key] = [{"offset": o, "opname": n, "argrepr": r, "line": p[0]}
+                                 for o, n, r, p in zip(d.offsets, d.opnames, d.argreprs, d.positions)]
+        return key
+
     def number_of(frame) -> int:
         entry = numbers.get(id(frame))
         if entry is None or entry[0] is not frame:
@@ -140,7 +152,7 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
                 d = frame.decoded
                 pos = d.positions[index]
                 step = TraceStep(len(steps), frame.depth, number_of(frame), frame.code.co_qualname,
-                                 d.offsets[index],
+                                 code_key(frame), d.offsets[index],
                                  d.opnames[index], d.args[index] if isinstance(d.args[index], int) else None,
                                  d.argreprs[index], pos[0], pos[1], pos[2], pos[3],
                                  [bounded_repr(v) for v in frame.stack], [], _locals_view(frame))
