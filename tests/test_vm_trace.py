@@ -114,3 +114,20 @@ def test_trace_carries_the_listing_of_every_code_that_ran():
     function_code = next(c for c in module.co_consts if hasattr(c, "co_code"))
     assert [i["offset"] for i in t.codes[inner.code]] == [i.offset for i in dis.get_instructions(function_code)]
     assert all(any(i["offset"] == s.offset for i in t.codes[s.code]) for s in t.steps)
+
+
+CORPUS = [s for s in __import__("internals_lab.vm.corpus", fromlist=["x"]).load_corpus(
+    __import__("pathlib").Path(__file__).parent / "vm_corpus") if s.min_version <= sys.version_info[:2]]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("snippet", CORPUS, ids=[s.id for s in CORPUS])
+def test_tracing_does_not_change_what_a_corpus_program_does(snippet):
+    from internals_lab.vm.corpus import outcome_of, run_in_cpython
+    expected = outcome_of(run_in_cpython, snippet.source)
+    t = trace(snippet.source, max_steps=500_000)
+    assert t.stopped is None
+    assert t.output == expected.output
+    expected_exception = None if expected.exception is None else ": ".join(expected.exception)
+    assert t.exception == expected_exception
+    json.dumps(t.to_dict())  # every record stays JSON-ready
