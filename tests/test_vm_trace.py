@@ -64,9 +64,10 @@ def test_trace_restores_stdout_even_when_the_program_raises():
 
 def test_bounded_repr_never_runs_program_repr():
     t = trace("class Loud:\n    def __repr__(self):\n        print('repr ran')\n        return 'L'\n"
-              "x = Loud()\n")
+              "x = Loud()\nbox = [x, {'k': (x,)}]\n")
     assert "repr ran" not in t.output
     assert any("<Loud object>" in v for s in t.steps for v in s.stack_after)
+    assert any(v == "[<Loud object>, {'k': (<Loud object>,)}]" for s in t.steps for v in s.stack_after)
     long = bounded_repr("a" * 100)
     assert "..." in long and len(long) <= 60
     assert bounded_repr(list(range(1000))).endswith("...]")

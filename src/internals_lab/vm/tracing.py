@@ -23,7 +23,18 @@ from .interpreter import VirtualMachine, recursion_room
 
 __all__ = ["TraceStep", "Trace", "trace", "bounded_repr"]
 
-_REPR = reprlib.Repr()
+class _SafeRepr(reprlib.Repr):
+    """reprlib, except that an object whose __repr__ is VM code is shown by its type name
+    (also inside containers), so drawing the stack never runs the program's code."""
+
+    def repr_instance(self, x, level):
+        t = type(x)
+        if isinstance(getattr(t, "__repr__", None), VMFunction) or isinstance(getattr(t, "__str__", None), VMFunction):
+            return f"<{t.__name__} object>"
+        return super().repr_instance(x, level)
+
+
+_REPR = _SafeRepr()
 _REPR.maxstring = 40
 _REPR.maxother = 40
 _REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxdict = 6
