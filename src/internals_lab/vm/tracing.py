@@ -68,26 +68,26 @@ def bounded_repr(value, limit: int = 60) -> str:
 
 @dataclass
 class TraceStep:
-    """One executed instruction."""
+    """One executed instruction (all values are str/int/None/list/dict: JSON-ready)."""
 
-    step: int
-    depth: int
+    step: int           # 0, 1, 2... over the whole run
+    depth: int          # VM frames below this one (the module body is 0)
     frame: int          # frames numbered 0, 1, 2... in the order they start (not id())
-    function: str
+    function: str       # co_qualname of the running code
     code: str           # key into Trace.codes: the listing this instruction belongs to
-    offset: int
+    offset: int         # byte offset, as `dis` shows it
     opname: str
-    arg: int | None
-    argrepr: str
-    line: int | None
+    arg: int | None     # the raw argument (None for instructions without one)
+    argrepr: str        # `dis`'s rendering of the argument
+    line: int | None    # source position of the instruction (CPython's co_positions)
     end_line: int | None
     col: int | None
     end_col: int | None
-    stack_before: list[str]
+    stack_before: list[str]   # value stack, bottom first, as bounded reprs
     stack_after: list[str]
-    locals: dict[str, str]
-    output: str = ""
-    exception: str | None = None
+    locals: dict[str, str]    # fast locals (functions) or the namespace (module/class bodies)
+    output: str = ""          # what the instruction printed
+    exception: str | None = None  # "raised" when the instruction raised
     next_offset: int | None = None  # where this frame goes on (differs from the next offset after a jump)
 
 
