@@ -1,0 +1,653 @@
+"""Functions, generators and classes created by VM code.
+
+Design: `VMFunction` is the VM's function object. Calling it, from VM code or from native code
+(`sorted(key=f)`, `map(f, ...)`, a property getter, `__init_subclass__` called by `type`), binds
+the arguments the way CPython's `initialize_locals` does (same error messages) and runs the
+code in a new VM frame. It mirrors the attributes a program can inspect on a real function
+(`__name__`, `__qualname__`, `__doc__`, `__defaults__`, `__kwdefaults__`, `__dict__`,
+`__wrapped__` via `functools.wraps`) and binds as a method through `__get__`.
+
+`VMGenerator` wraps a suspended VM frame and implements the generator protocol (`send`,
+`throw`, `close`, delegation to a sub-iterator during `yield from`), following
+`Objects/genobject.c`. `build_class` replaces `builtins.__build_class__`, which only accepts
+real functions: it runs the class body in the VM and lets the metaclass build the class.
+"""
+from __future__ import annotations
+
+import collections.abc
+import sys
+import types
+
+from .frame import NULL, VERSION, Frame
+
+__all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "AsyncGenWrappedValue",
+           "build_class"]
+
+CO_VARARGS = 0x04
+CO_VARKEYWORDS = 0x08
+CO_GENERATOR = 0x20
+CO_COROUTINE = 0x80
+CO_ASYNC_GENERATOR = 0x200
+
+
+def _quoted_list(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(quoted) == 2:
+        return f"{quoted[0]} and {quoted[1]}"
+    return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
+
+
+def _attribute(slot: str, doc: str):
+    """A function attribute (`__name__`, `__defaults__`, ...) kept in a slot, not in __dict__.
+
+    `functools.wraps` copies the wrapped function's `__dict__` into the wrapper, so anything
+    the VM stores in `__dict__` would leak into wrappers; real functions keep these apart too.
+    """
+    def get(self):
+        return getattr(self, slot)
+
+    def set_(self, value):
+        setattr(self, slot, value)
+    return property(get, set_, doc=doc)
+
+
+# A function whose code runs in the teaching VM (the class has no docstring: `__doc__` is the
+# per-function attribute below).
+class VMFunction:
+    __slots__ = ("_vm", "_code", "_globals", "_defaults", "_kwdefaults",
+                 "_closure", "_annotations", "_doc", "_module", "_type_params", "_decoded",
+                 "_builtins", "_nlocalsplus", "_keyword_slots", "_simple", "_generatorlike",
+                 "__dict__", "__weakref__")
+
+    __code__ = _attribute("_code", "the code object")
+    __globals__ = _attribute("_globals", "the module namespace")
+    __defaults__ = _attribute("_defaults", "defaults of positional parameters")
+    __kwdefaults__ = _attribute("_kwdefaults", "defaults of keyword-only parameters")
+    __closure__ = _attribute("_closure", "cells of the free variables")
+    __annotations__ = _attribute("_annotations", "annotations")
+    __doc__ = _attribute("_doc", "the docstring")
+    __module__ = _attribute("_module", "the module's __name__")
+    __type_params__ = _attribute("_type_params", "PEP 695 type parameters")
+
+    def __init__(self, vm, code: types.CodeType, globals_: dict, qualname: str | None = None,
+                 defaults=None, kwdefaults=None, closure=None, annotations=None) -> None:
+        self._vm = vm
+        self._code = code
+        self._globals = globals_
+        # A class body may not define __name__/__qualname__ properties, so these two live in
+        # the instance __dict__ (functools.wraps copies them with the same values anyway).
+        self.__name__ = code.co_name
+        self.__qualname__ = qualname or code.co_qualname
+        self._defaults = defaults
+        self._kwdefaults = kwdefaults
+        self._closure = closure
+        if isinstance(annotations, tuple):  # flattened (name, value, name, value, ...)
+            annotations = dict(zip(annotations[::2], annotations[1::2]))
+        self._annotations = annotations if annotations is not None else {}
+        # Up to 3.13 the compiler makes the docstring (or None) a function's first constant.
+        consts = code.co_consts
+        self._doc = consts[0] if consts and isinstance(consts[0], str) else None
+        self._module = globals_.get("__name__")
+        self._type_params = ()
+        self._decoded = vm.decoded(code)
+        self._builtins = vm.builtins_for(globals_)
+        self._nlocalsplus = len(self._decoded.names)
+        argcount = code.co_argcount
+        total = argcount + code.co_kwonlyargcount
+        self._keyword_slots = {name: i for i, name in
+                               enumerate(code.co_varnames[:total]) if i >= code.co_posonlyargcount}
+        self._simple = not (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)) and not code.co_kwonlyargcount
+        self._generatorlike = code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)
+
+    # -- calling ---------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        return self._vm.call_function(self, args, kwargs)
+
+    def bind_arguments(self, args: tuple, kwargs: dict | None) -> list:
+        """The new frame's fast locals, filled as CPython's `initialize_locals` fills them."""
+        code = self._code
+        n = code.co_argcount
+        nargs = len(args)
+        if self._simple and not kwargs and nargs == n:
+            localsplus = list(args)
+            localsplus.extend([NULL] * (self._nlocalsplus - n))
+            return localsplus
+        localsplus = [NULL] * self._nlocalsplus
+        nk = code.co_kwonlyargcount
+        flags = code.co_flags
+        qualname = self.__qualname__
+        total = n + nk
+        if flags & CO_VARARGS:
+            localsplus[total] = tuple(args[n:])
+            total_slots = total + 1
+        else:
+            total_slots = total
+        localsplus[:min(nargs, n)] = args[:n]
+        kwdict = None
+        if flags & CO_VARKEYWORDS:
+            kwdict = {}
+            localsplus[total_slots] = kwdict
+        if kwargs:
+            for key, value in kwargs.items():
+                slot = self._keyword_slots.get(key)
+                if slot is None:
+                    if kwdict is None:
+                        posonly = [k for k in kwargs if k in code.co_varnames[:code.co_posonlyargcount]]
+                        if posonly:
+                            raise TypeError(f"{qualname}() got some positional-only arguments passed "
+                                            f"as keyword arguments: '{', '.join(posonly)}'")
+                        raise TypeError(f"{qualname}() got an unexpected keyword argument '{key}'")
+                    kwdict[key] = value
+                    continue
+                if localsplus[slot] is not NULL:
+                    raise TypeError(f"{qualname}() got multiple values for argument '{key}'")
+                localsplus[slot] = value
+        if nargs > n and not (flags & CO_VARARGS):
+            defaults = self._defaults or ()
+            kwonly_given = sum(1 for i in range(n, n + nk) if localsplus[i] is not NULL)
+            if defaults:
+                sig = f"from {n - len(defaults)} to {n}"
+                plural = True
+            else:
+                sig = str(n)
+                plural = n != 1
+            kwonly_sig = ""
+            if kwonly_given:
+                kwonly_sig = (f" positional argument{'s' if nargs != 1 else ''} (and {kwonly_given} "
+                              f"keyword-only argument{'s' if kwonly_given != 1 else ''})")
+            raise TypeError(f"{qualname}() takes {sig} positional argument{'s' if plural else ''} "
+                            f"but {nargs}{kwonly_sig} {'was' if nargs == 1 and not kwonly_given else 'were'} given")
+        if nargs < n:
+            defaults = self._defaults or ()
+            first_default = n - len(defaults)
+            missing = []
+            for i in range(nargs, n):
+                if localsplus[i] is NULL:
+                    if i >= first_default:
+                        localsplus[i] = defaults[i - first_default]
+                    else:
+                        missing.append(code.co_varnames[i])
+            if missing:
+                raise TypeError(f"{qualname}() missing {len(missing)} required positional "
+                                f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
+        if nk:
+            kwdefaults = self._kwdefaults or {}
+            missing = []
+            for i in range(n, n + nk):
+                if localsplus[i] is NULL:
+                    name = code.co_varnames[i]
+                    if name in kwdefaults:
+                        localsplus[i] = kwdefaults[name]
+                    else:
+                        missing.append(name)
+            if missing:
+                raise TypeError(f"{qualname}() missing {len(missing)} required keyword-only "
+                                f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
+        return localsplus
+
+    # -- behaving like a function ----------------------------------------------------------
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return types.MethodType(self, instance)
+
+    def __repr__(self) -> str:
+        return f"<function {self.__qualname__} at {id(self):#x}>"
+
+    # copy and deepcopy treat functions as atoms.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    @property
+    def __signature__(self):
+        """What `inspect.signature` reports for a real function with this code and defaults."""
+        import inspect
+        code = self._code
+        P = inspect.Parameter
+        names = code.co_varnames
+        n, nk, posonly = code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount
+        annotations = self._annotations or {}
+        defaults = self._defaults or ()
+        kwdefaults = self._kwdefaults or {}
+        first_default = n - len(defaults)
+
+        def param(name, kind, default=P.empty):
+            return P(name, kind, default=default, annotation=annotations.get(name, P.empty))
+        params = []
+        for i in range(n):
+            kind = P.POSITIONAL_ONLY if i < posonly else P.POSITIONAL_OR_KEYWORD
+            params.append(param(names[i], kind, defaults[i - first_default] if i >= first_default else P.empty))
+        index = n + nk
+        if code.co_flags & CO_VARARGS:
+            params.append(param(names[index], P.VAR_POSITIONAL))
+            index += 1
+        for i in range(n, n + nk):
+            params.append(param(names[i], P.KEYWORD_ONLY, kwdefaults.get(names[i], P.empty)))
+        if code.co_flags & CO_VARKEYWORDS:
+            params.append(param(names[index], P.VAR_KEYWORD))
+        return inspect.Signature(params, return_annotation=annotations.get("return", inspect.Signature.empty))
+
+    @property
+    def __builtins__(self):
+        return self._builtins
+
+
+class _SuspendableFrame:
+    """What generators and coroutines share (`Objects/genobject.c`, in Python)."""
+
+    _kind = "generator"
+
+    def __init__(self, frame: Frame, function: VMFunction) -> None:
+        self._frame = frame
+        self.gi_running = False
+        self.__name__ = function.__name__
+        self.__qualname__ = function.__qualname__
+        self._vm = function._vm
+        self._exc_slot = None
+        self._finished = False
+
+    @property
+    def gi_frame(self):
+        """The suspended frame; None once finished (as `inspect.getgeneratorstate` expects)."""
+        return None if self._finished else self._frame
+
+    @property
+    def gi_code(self):
+        return self._frame.code
+
+    @property
+    def gi_yieldfrom(self):
+        return self._yield_from_target()
+
+    @property
+    def gi_suspended(self) -> bool:
+        return not self._finished and not self.gi_running and self._frame.started
+
+    def __repr__(self) -> str:
+        return f"<{self._kind} object {self.__qualname__} at {id(self):#x}>"
+
+    def _resume(self, value, exc=None, push=True):
+        """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
+        if self.gi_running:
+            raise ValueError("generator already executing")
+        frame = self._frame
+        if push:  # gen_send_ex2 pushes the sent value (None when throwing) either way
+            frame.stack.append(value)
+        frame.started = True
+        frame.why = 0
+        vm = self._vm
+        vm.exc_chain.append(self._exc_slot)
+        self.gi_running = True
+        failed = None
+        try:
+            result = vm.run_frame(frame, exc)
+        except StopIteration as stop:
+            failed = stop
+        except StopAsyncIteration as stop:
+            if self._kind != "async generator":
+                self._finished = True
+                raise
+            failed = stop
+        except BaseException:
+            self._finished = True
+            raise
+        finally:
+            self.gi_running = False
+            self._exc_slot = vm.exc_chain.pop()
+        if failed is not None:
+            # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
+            # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
+            self._finished = True
+            raise RuntimeError(f"{self._kind} raised {type(failed).__name__}") from failed
+        if frame.why == 2:  # yielded
+            return result
+        self._finished = True
+        if result is None:
+            raise StopIteration
+        raise StopIteration(result)
+
+    def send(self, value):
+        if self._finished:
+            if self._kind == "coroutine":
+                raise RuntimeError("cannot reuse already awaited coroutine")
+            raise StopIteration
+        if not self._frame.started and value is not None:
+            raise TypeError("can't send non-None value to a just-started generator")
+        return self._resume(value)
+
+    def _yield_from_target(self):
+        """The sub-iterator of a `yield from` this generator is suspended in, else None."""
+        frame = self._frame
+        if self._finished or not frame.started:
+            return None
+        decoded = frame.decoded
+        if frame.ip >= len(decoded.opnames) or frame.ip == 0:
+            return None
+        if decoded.opnames[frame.ip - 1] != "YIELD_VALUE" or decoded.opnames[frame.ip] != "RESUME":
+            return None
+        if (decoded.args[frame.ip] & 3) < 2:
+            return None
+        return frame.stack[-1]
+
+    def throw(self, typ, val=None, tb=None):
+        if isinstance(typ, BaseException):
+            if val is not None:
+                raise TypeError("instance exception may not have a separate value")
+            exc = typ
+        elif isinstance(typ, type) and issubclass(typ, BaseException):
+            exc = val if isinstance(val, typ) else (typ() if val is None else typ(val))
+        else:
+            raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
+                            f"not {type(typ).__name__}")
+        return self._throw(exc)
+
+    def _throw(self, exc: BaseException):
+        if self._finished:
+            raise exc
+        if not self._frame.started:
+            self._finished = True
+            raise exc
+        target = self._yield_from_target()
+        if target is not None:
+            self.gi_running = True
+            error = None
+            try:
+                if isinstance(exc, GeneratorExit):
+                    _close_iterator(target)
+                else:
+                    thrower = getattr(target, "throw", None)
+                    if thrower is not None:
+                        return thrower(exc)
+            except BaseException as e:
+                error = e
+            finally:
+                self.gi_running = False
+            if error is not None:
+                if VERSION == (3, 11) and isinstance(error, StopIteration):
+                    # 3.11 has no CLEANUP_THROW: _gen_throw itself pops the sub-iterator,
+                    # backs up to the SEND's jump target and sends the return value there.
+                    frame = self._frame
+                    send = frame.ip - 2
+                    frame.stack[-1] = error.value
+                    frame.ip = frame.decoded.args[send]
+                    return self._resume(None, push=False)
+                exc = error
+        return self._resume(None, exc)
+
+    def close(self):
+        if self._finished:
+            return None
+        if not self._frame.started:
+            self._finished = True
+            return None
+        try:
+            self._throw(GeneratorExit())
+        except (GeneratorExit, StopIteration):
+            return None
+        raise RuntimeError("generator ignored GeneratorExit")
+
+    def __del__(self):
+        # As CPython's generator finalizer: close a suspended generator so its `finally`
+        # blocks run; an exception here is reported by Python as "Exception ignored in".
+        if not self._finished and self._frame.started and not self.gi_running:
+            self.close()
+
+
+class VMGenerator(_SuspendableFrame):
+    """A generator whose frame is a VM frame."""
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
+collections.abc.Generator.register(VMGenerator)
+
+
+class VMCoroutine(_SuspendableFrame):
+    """A coroutine (`async def`) whose frame is a VM frame: awaited, not iterated."""
+
+    _kind = "coroutine"
+
+    def __await__(self):
+        return _CoroutineWrapper(self)
+
+    @property
+    def cr_frame(self):
+        return self.gi_frame
+
+    @property
+    def cr_running(self) -> bool:
+        return self.gi_running
+
+    @property
+    def cr_code(self):
+        return self._frame.code
+
+    @property
+    def cr_await(self):
+        return self._yield_from_target()
+
+class _CoroutineWrapper:
+    """What `coroutine.__await__()` returns: an iterator driving the coroutine."""
+
+    def __init__(self, coroutine: VMCoroutine) -> None:
+        self._coroutine = coroutine
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._coroutine.send(None)
+
+    def send(self, value):
+        return self._coroutine.send(value)
+
+    def throw(self, *args):
+        return self._coroutine.throw(*args)
+
+    def close(self):
+        return self._coroutine.close()
+
+
+collections.abc.Coroutine.register(VMCoroutine)
+
+
+class AsyncGenWrappedValue:
+    """A value an async generator yields to its consumer (ASYNC_GEN_WRAP), as opposed to a
+    value an `await` inside it passes through to the event loop."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"<async_gen_wrapped_value {self.value!r}>"
+
+
+class VMAsyncGenerator(_SuspendableFrame):
+    """An async generator whose frame is a VM frame (`async def` with `yield`)."""
+
+    _kind = "async generator"
+
+    def __init__(self, frame: Frame, function: VMFunction) -> None:
+        super().__init__(frame, function)
+        self._hooks_inited = False
+
+    def _init_hooks(self) -> None:
+        # As CPython's async_gen_init_hooks: tell the event loop (asyncio registers the
+        # generator so that shutdown_asyncgens can close it).
+        if self._hooks_inited:
+            return
+        self._hooks_inited = True
+        firstiter = sys.get_asyncgen_hooks().firstiter
+        if firstiter is not None:
+            firstiter(self)
+
+    def __aiter__(self):
+        return self
+
+    def __anext__(self):
+        self._init_hooks()
+        return _AsyncGenStep(self, value=None)
+
+    def asend(self, value):
+        self._init_hooks()
+        return _AsyncGenStep(self, value=value)
+
+    def athrow(self, typ, val=None, tb=None):
+        self._init_hooks()
+        if isinstance(typ, BaseException):
+            exc = typ
+        else:
+            exc = typ() if val is None else (val if isinstance(val, typ) else typ(val))
+        return _AsyncGenStep(self, exc=exc)
+
+    def aclose(self):
+        self._init_hooks()
+        return _AsyncGenStep(self, exc=GeneratorExit(), closing=True)
+
+    @property
+    def ag_frame(self):
+        return self.gi_frame
+
+    @property
+    def ag_running(self) -> bool:
+        return self.gi_running
+
+    @property
+    def ag_code(self):
+        return self._frame.code
+
+    def __del__(self):
+        if not self._finished and self._frame.started and not self.gi_running:
+            finalizer = sys.get_asyncgen_hooks().finalizer
+            if finalizer is not None:
+                finalizer(self)
+
+
+class _AsyncGenStep:
+    """The awaitable that `__anext__`, `asend`, `athrow` and `aclose` return
+    (`async_generator_asend` / `async_generator_athrow` in genobject.c)."""
+
+    def __init__(self, agen: VMAsyncGenerator, value=None, exc=None, closing=False) -> None:
+        self._agen = agen
+        self._value = value
+        self._exc = exc
+        self._closing = closing
+        self._started = False
+        self._done = False
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+    def _outcome(self, step):
+        """Run one step of the generator; translate what comes out for the awaiting code."""
+        agen = self._agen
+        try:
+            out = step()
+        except StopIteration:
+            self._done = True
+            if self._closing:
+                raise
+            raise StopAsyncIteration from None
+        except (StopAsyncIteration, GeneratorExit):
+            self._done = True
+            if self._closing:
+                raise StopIteration from None
+            raise
+        except BaseException:
+            self._done = True
+            raise
+        if isinstance(out, AsyncGenWrappedValue):
+            self._done = True
+            if self._closing:
+                raise RuntimeError("async generator ignored GeneratorExit")
+            raise StopIteration(out.value)
+        return out  # an await inside the generator suspends: pass it to the event loop
+
+    def send(self, value):
+        if self._done:
+            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
+        agen = self._agen
+        if not self._started:
+            self._started = True
+            if self._exc is not None:
+                if agen._finished or not agen._frame.started:
+                    agen._finished = True
+                    self._done = True
+                    if self._closing:
+                        raise StopIteration
+                    raise self._exc
+                return self._outcome(lambda: agen._throw(self._exc))
+            if agen._finished:
+                self._done = True
+                raise StopAsyncIteration
+            value = self._value
+        return self._outcome(lambda: agen._resume(value))
+
+    def throw(self, typ, val=None, tb=None):
+        if self._done:
+            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
+        exc = typ if isinstance(typ, BaseException) else (typ() if val is None else typ(val))
+        self._started = True
+        return self._outcome(lambda: self._agen._throw(exc))
+
+    def close(self):
+        self._done = True
+
+
+collections.abc.AsyncGenerator.register(VMAsyncGenerator)
+
+
+def _close_iterator(iterator) -> None:
+    closer = getattr(iterator, "close", None)
+    if closer is not None:
+        closer()
+
+
+def build_class(vm, func, name, *bases, **kwds):
+    """`builtins.__build_class__` for VM class bodies (`Python/bltinmodule.c`)."""
+    if not isinstance(func, VMFunction):
+        raise TypeError("__build_class__: func must be a function")
+    if not isinstance(name, str):
+        raise TypeError("__build_class__: name is not a string")
+    orig_bases = bases
+    bases = types.resolve_bases(bases)
+    meta, namespace, kwds = types.prepare_class(name, bases, kwds)
+    cell = vm.run_class_body(func, namespace)
+    # type.__new__ turns these plain functions into a staticmethod / classmethods, but it
+    # recognises only real functions (PyFunction_Check), so the VM wraps its own.
+    for special, wrapper in (("__new__", staticmethod), ("__init_subclass__", classmethod),
+                             ("__class_getitem__", classmethod)):
+        try:
+            value = namespace[special]
+        except KeyError:
+            continue
+        if isinstance(value, VMFunction):
+            namespace[special] = wrapper(value)
+    if bases is not orig_bases and bases != orig_bases:
+        namespace["__orig_bases__"] = orig_bases
+    cls = meta(name, bases, namespace, **kwds)
+    if isinstance(cell, types.CellType) and isinstance(cls, type):
+        try:
+            contents = cell.cell_contents
+        except ValueError:
+            contents = None
+        if contents is not cls:
+            raise TypeError(f"__class__ set to {contents!r} defining {name!r} as {cls!r}")
+    return cls
