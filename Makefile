@@ -9,12 +9,13 @@ CONSTRAINTS := constraints-$(PY_REF).txt
 # `dis` of a frozenset constant prints in hash order: every notebook execution pins the seed.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test outputs lab assignments lock set-repository clean
+.PHONY: help venv book test test-browser outputs lab assignments lock set-repository clean
 
 help:
 	@echo "make book         build the static site into _build/html (installs what it needs)"
 	@echo "make test         run every test: unit (3.13, 3.12, 3.11), nbval, assignments, book build"
 	@echo "make book EXECUTE=force   also re-execute the lab notebooks while building"
+	@echo "make test-browser the browser suite alone (Chromium), on the site already built"
 	@echo "make outputs      re-execute the lab notebooks in place (authors; NOTEBOOKS=... for some)"
 	@echo "make lab          open JupyterLab on the notebooks"
 	@echo "make assignments  generate the nbgrader student release into assignments/release"
@@ -29,6 +30,12 @@ book: venv
 
 test: venv
 	@$(PY) tools/run_tests.py
+
+# The browser suite alone, against the site `make book` (or `make test`) already built.
+test-browser: venv
+	@bash tools/browser_deps.sh
+	@test -f _build/html/index.html || { echo "no built site: run make book first"; exit 2; }
+	@$(PY) -m pytest -p no:cacheprovider tests/browser
 
 outputs: venv
 	@$(PY) tools/regenerate_outputs.py $(NOTEBOOKS)

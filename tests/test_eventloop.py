@@ -328,14 +328,14 @@ def test_post7_gather_results_and_wake_order(backend):
 def test_blocking_is_caught_by_debug_mode_and_to_thread_fixes_it():
     from internals_lab.eventloop.demos import blocked_loop
 
-    # A blocked step lasts at least `block` (time.sleep's guarantee), well over the threshold;
-    # a fixed step only submits work to a thread, far under it.
+    # A blocked step lasts at least `block` (time.sleep's guarantee), well over the threshold.
+    # How long a fixed step takes depends on the machine's load, so the fix is checked by where
+    # the blocking calls ran, not by the clock.
     blocked = blocked_loop(False, block=0.25, threshold=0.1)
     fixed = blocked_loop(True, block=0.25, threshold=0.1)
     assert blocked.results == fixed.results == ["A", "B", "C"]
     assert blocked.lookups_on_loop_thread == 3 and fixed.lookups_on_loop_thread == 0
     assert blocked.flagged_tasks == ["lookup-a", "lookup-b", "lookup-c"]
-    assert fixed.flagged_tasks == []
 
 
 def test_cpu_bound_gather_runs_each_job_in_one_uninterrupted_slice():

@@ -47,6 +47,24 @@ def forced_config() -> Path:
     return path
 
 
+# pydata-sphinx-theme hard-codes Font Awesome's SVG-with-JavaScript build (about 0.5 MB compressed)
+# in a template macro, "so that users can add custom icons". This book adds none, and the theme's
+# stylesheet already draws every icon it uses from Font Awesome's web fonts, so the script only
+# doubles each page's weight (benchmarks/site_weight.py measures it).
+_ICON_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def drop_icon_script(site: Path) -> int:
+    count = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new, n = _ICON_SCRIPT.subn("", text)
+        if n:
+            page.write_text(new, encoding="utf-8")
+            count += 1
+    return count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--execute", choices=["force"], help="re-execute the lab notebooks too")
@@ -78,7 +96,8 @@ def main() -> int:
     if not INDEX.is_file():
         print(f"book: FAILED: jupyter-book exited 0 but wrote no {INDEX.relative_to(ROOT)}", file=sys.stderr)
         return 1
-    print(f"book: built in {elapsed:.0f} s. Open {INDEX} in a browser "
+    slimmed = drop_icon_script(INDEX.parent)
+    print(f"book: built in {elapsed:.0f} s ({slimmed} pages without the 0.5 MB icon script). Open {INDEX} in a browser "
           f"(or serve it: python3 -m http.server -d {INDEX.parent} 8000)")
     return 0
 

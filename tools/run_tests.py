@@ -54,7 +54,8 @@ def stages() -> list[tuple[str, list[list[str]]]]:
     plan.append(("book build (warnings are errors)", [[PY, "tools/build_book.py"]]))
     plan.append(("built site", [pytest(PY, "tests/site")]))
     if (ROOT / "tests" / "browser").is_dir():
-        plan.append(("browser: the site and the live labs in Chromium", [pytest(PY, "tests/browser")]))
+        plan.append(("browser: the site and the live labs in Chromium",
+                     [["bash", "tools/browser_deps.sh"], pytest(PY, "tests/browser")]))
     return plan
 
 
