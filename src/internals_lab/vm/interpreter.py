@@ -1079,6 +1079,11 @@ def _leaves(exc):
         yield exc
 
 
+# Before 3.11.4 (gh-103590), a lone new exception raised in an `except*` block was wrapped in
+# an ExceptionGroup; from then on it propagates as it is. The VM follows the running patch level.
+_WRAPS_NEW_EXCEPTIONS = sys.version_info < (3, 11, 4)
+
+
 def _prep_reraise_star(orig, excs):
     """`_PyExc_PrepReraiseStar`: what an `except*` block leaves to re-raise.
 
@@ -1104,7 +1109,7 @@ def _prep_reraise_star(orig, excs):
         return reraised
     if reraised is not None:
         new.append(reraised)
-    return BaseExceptionGroup("", new) if len(new) > 1 else new[0]
+    return BaseExceptionGroup("", new) if len(new) > 1 or _WRAPS_NEW_EXCEPTIONS else new[0]
 
 
 def op_PREP_RERAISE_STAR(f, a):  # 3.11
