@@ -16,7 +16,7 @@ import types
 from dataclasses import dataclass
 
 __all__ = ["BYTECODES_C", "CEVAL_C", "HandlerExcerpt", "handler_excerpt", "excerpts_table",
-           "ExceptionRow", "exception_table", "Event", "settrace_events", "monitoring_events"]
+           "Excerpts", "ExceptionRow", "exception_table", "Event", "settrace_events", "monitoring_events"]
 
 BYTECODES_C = "https://github.com/python/cpython/blob/v3.13.0/Python/bytecodes.c"
 CEVAL_C = "https://github.com/python/cpython/blob/v3.13.0/Python/ceval.c"
@@ -46,15 +46,32 @@ def handler_excerpt(opname: str) -> HandlerExcerpt:
                           "Python/bytecodes.c (v3.13.0)", BYTECODES_C)
 
 
-def excerpts_table(opnames):
-    from ..render import Table
+class Excerpts:
+    """Several handler excerpts, drawn as code blocks each with its link to CPython's source."""
 
-    rows = []
-    for name in opnames:
-        ex = handler_excerpt(name)
-        rows.append([name, ex.vm_source, ex.cpython_file])
-    return Table(["instruction", "the VM's handler (inspect.getsource)", "CPython 3.13 defines it in"],
-                 rows, code_columns=["instruction", "the VM's handler (inspect.getsource)"])
+    def __init__(self, excerpts: list[HandlerExcerpt]) -> None:
+        self.excerpts = excerpts
+
+    def __str__(self) -> str:
+        return "\n\n".join(f"# {e.opname} (CPython: {e.cpython_file})\n{e.vm_source}" for e in self.excerpts)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        import html
+
+        parts = ['<div class="internals-lab-excerpts">']
+        for e in self.excerpts:
+            parts.append(f'<p><code>{html.escape(e.opname)}</code>: the VM\'s <code>{html.escape(e.vm_handler)}</code>; '
+                         f'CPython 3.13 defines it in <a href="{html.escape(e.cpython_url)}">Python/bytecodes.c</a></p>'
+                         f"<pre>{html.escape(e.vm_source)}</pre>")
+        parts.append("</div>")
+        return "".join(parts)
+
+
+def excerpts_table(opnames) -> Excerpts:
+    """The VM's handlers for `opnames`, each beside its link into CPython's bytecodes.c."""
+    return Excerpts([handler_excerpt(name) for name in opnames])
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,19 @@ def handler_counts(rows: list[ProfileRow]) -> dict[str, int]:
     return {r.function: r.calls for r in rows if r.function.startswith("op_") and r.module == "interpreter.py"}
 
 
-def profile_table(rows: list[ProfileRow], top: int = 10, times: bool = True):
-    """The top rows as a `Table`; `times=False` leaves out the columns that vary between runs."""
+_VM_FILES = ("interpreter.py", "frame.py", "functions.py", "tracing.py", "__init__.py")
+
+
+def profile_table(rows: list[ProfileRow], top: int = 10, times: bool = True, vm_only: bool = True):
+    """The top rows as a `Table`; `times=False` leaves out the columns that vary between runs.
+
+    `vm_only` keeps the VM's own Python functions: from 3.12 cProfile is built on
+    sys.monitoring, which sees every thread, so a notebook's kernel threads show up too.
+    """
     from ..render import Table
 
+    if vm_only:
+        rows = [r for r in rows if r.module in _VM_FILES]
     if times:
         total = sum(r.tottime for r in rows) or 1.0
         return Table(["function", "file", "calls", "own time (share)", "cumulative (ms)"],
