@@ -192,3 +192,20 @@ def test_handler_excerpt_is_the_vm_source_and_names_bytecodes_c():
     assert ex.vm_source.startswith("def op_BINARY_OP") and "v3.13.0/Python/bytecodes.c" in ex.cpython_url
     with pytest.raises(ValueError, match="no handler"):
         handler_excerpt("NOT_AN_OPCODE")
+
+
+def test_live_stepper_retraces_when_the_learner_picks_or_types():
+    pytest.importorskip("ipywidgets")
+    from internals_lab.evalloop import stepper
+    from internals_lab.render import Live
+
+    shown = stepper()
+    assert isinstance(shown, Live) and isinstance(shown.static, TracePlayer)
+    choose, text, step, view = shown.widget.children
+    first = view.value
+    step.value = 3
+    assert view.value != first and "step" in step.description
+    choose.value = "an exception"
+    assert "ZeroDivisionError" in text.value and step.value == 0 and step.max > 5
+    text.value = "x = (\n"
+    assert "Cannot trace" in view.value and "syntax error" in view.value
