@@ -130,9 +130,15 @@ def test_profile_table_without_times_is_deterministic():
     assert a == b and "calls" in a
 
 
+def test_profile_in_this_process_counts_the_same():
+    assert handler_counts(profile_vm(PROGRAM, isolated=False)) == handler_counts(profile_vm(PROGRAM))
+
+
 def test_profiler_is_off_after_the_program_raises():
+    with pytest.raises(ZeroDivisionError, match="division by zero"):
+        profile_vm("1 / 0\n")  # in its own process: the error comes back with its type
     with pytest.raises(ZeroDivisionError):
-        profile_vm("1 / 0\n")
+        profile_vm("1 / 0\n", isolated=False)
     assert sys.getprofile() is None
     if sys.version_info >= (3, 12):
         assert sys.monitoring.get_tool(sys.monitoring.PROFILER_ID) is None
@@ -209,3 +215,26 @@ def test_live_stepper_retraces_when_the_learner_picks_or_types():
     assert "ZeroDivisionError" in text.value and step.value == 0 and step.max > 5
     text.value = "x = (\n"
     assert "Cannot trace" in view.value and "syntax error" in view.value
+
+
+def test_quickening_vm_rewrites_integer_binary_ops_and_keeps_results():
+    import builtins
+    import dis
+    from internals_lab.evalloop import quickening_vm_class, specialization_gain
+    from internals_lab.vm import VirtualMachine
+
+    source = ("def f(a, b):\n    x = a + b\n    x -= 1\n    return x * 2, a / b, a % b\n"
+              "r1 = f(3, 4)\nr2 = f(1.5, 2)\nr3 = f('a', 'b') if False else f(2, 5)\nr4 = [1] * 3 + [2]\n")
+    code = compile(source, "<q>", "exec")
+    results = []
+    for cls in (VirtualMachine, quickening_vm_class()):
+        vm, ns = cls(), {"__builtins__": builtins}
+        vm.run_code(code, ns)
+        results.append({k: ns[k] for k in ("r1", "r2", "r3", "r4")})
+    assert results[0] == results[1]
+    exec(code, ns := {})
+    assert results[0] == {k: ns[k] for k in ("r1", "r2", "r3", "r4")}
+    expected = sum(1 for c in (code, code.co_consts[0]) for i in dis.get_instructions(c)
+                   if i.opname == "BINARY_OP" and i.argrepr in ("+", "-", "*", "+=", "-=", "*="))
+    gain = specialization_gain(source, repeats=1, warmup=0)
+    assert gain.quickened == expected and gain.same_result

@@ -10,12 +10,14 @@ with `sys.settrace` and `sys.monitoring`.
 from .compare import (BYTECODES_C, CEVAL_C, Event, Excerpts, ExceptionRow, HandlerExcerpt, excerpts_table,
                       exception_table, handler_excerpt, monitoring_events, settrace_events)
 from .player import PlayerData, PlayerStep, TracePlayer, play, player_data, step_panel_html
-from .profile import ProfileRow, SpeedRatio, handler_counts, profile_table, profile_vm, vm_vs_cpython
+from .profile import (ProfileRow, SpecializationGain, SpeedRatio, handler_counts, profile_table, profile_vm,
+                      quickening_vm_class, specialization_gain, vm_vs_cpython)
 from .stepper import StepperState, stepper, trace_for_stepper
 
 __all__ = [
     "BYTECODES_C", "CEVAL_C", "Event", "Excerpts", "ExceptionRow", "HandlerExcerpt", "PlayerData", "PlayerStep",
-    "ProfileRow", "SpeedRatio", "StepperState", "TracePlayer", "excerpts_table", "exception_table",
+    "ProfileRow", "SpecializationGain", "SpeedRatio", "StepperState", "TracePlayer", "excerpts_table", "exception_table",
     "handler_counts", "handler_excerpt", "monitoring_events", "play", "player_data", "profile_table",
-    "profile_vm", "settrace_events", "stepper", "step_panel_html", "trace_for_stepper", "vm_vs_cpython",
+    "profile_vm", "quickening_vm_class", "settrace_events", "specialization_gain", "stepper",
+    "step_panel_html", "trace_for_stepper", "vm_vs_cpython",
 ]
