@@ -212,6 +212,7 @@ _CSS = """
 #ID{border:1px solid #888;border-radius:6px;padding:.5em;margin:.5em 0;font-size:14px;color:#111;background:#fff}
 #ID:focus{outline:3px solid #4a90d9;outline-offset:2px}
 #ID .ilp-title{font-weight:600;margin:0 0 .3em}
+#ID .ilp-title small{font-weight:400}
 #ID .ilp-controls{display:flex;flex-wrap:wrap;align-items:center;gap:.4em;margin-bottom:.4em}
 #ID .ilp-controls button{min-width:2.6em;padding:.15em .5em;border:1px solid #666;border-radius:4px;background:#eee;color:#111;cursor:pointer}
 #ID .ilp-controls input[type=range]{flex:1 1 12em}
@@ -229,7 +230,7 @@ _CSS = """
 #ID ol.ilp-listing{list-style:none;padding:0;max-height:11em;overflow:auto;border:1px solid #ccc;position:relative}
 #ID ol.ilp-listing li{white-space:pre}
 #ID li.ilp-current-instr{background:#ffe066;color:#000}
-#ID table.ilp-locals{border-collapse:collapse}
+#ID table.ilp-locals{border-collapse:collapse;margin:0}
 #ID table.ilp-locals th,#ID table.ilp-locals td{border:1px solid #ccc;padding:0 .4em;text-align:left}
 #ID pre.ilp-output{margin:0;padding:.3em;background:#f6f6f6;color:#111;min-height:1.4em}
 #ID .ilp-raised{color:#a00}
@@ -338,10 +339,10 @@ class TracePlayer:
             f'<p class="ilp-title">{_e(label)} <small>(recorded with Python {_e(self.data.python)}; '
             f"arrow keys step when the player has focus)</small></p>"
             f'<div class="ilp-controls">'
-            f'<button type="button" data-action="first" aria-label="first step">&#x23EE;</button>'
-            f'<button type="button" data-action="back" aria-label="previous step">&#x25C0;</button>'
-            f'<button type="button" data-action="forward" aria-label="next step">&#x25B6;</button>'
-            f'<button type="button" data-action="last" aria-label="last step">&#x23ED;</button>'
+            f'<button type="button" data-action="first" aria-label="first step">&#xAB; first</button>'
+            f'<button type="button" data-action="back" aria-label="previous step">&#x2039; back</button>'
+            f'<button type="button" data-action="forward" aria-label="next step">next &#x203A;</button>'
+            f'<button type="button" data-action="last" aria-label="last step">last &#xBB;</button>'
             f'<input type="range" min="0" max="{max(n - 1, 0)}" value="0" step="1" aria-label="step">'
             f'<span class="step-counter" aria-live="polite">{_e(counter)}</span></div>'
             f'<div class="ilp-view">{step_panel_html(self.data, 0)}</div>'
