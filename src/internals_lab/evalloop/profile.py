@@ -1,0 +1,282 @@
+"""Where a pure-Python VM spends its time, and what it costs next to CPython's own loop.
+
+Design: `profile_vm` runs a program in the teaching VM under `cProfile` and returns one
+`ProfileRow` per Python function (handler, loop, helper), with call counts (deterministic: the
+same program makes the same calls) and times (not deterministic). `handler_counts` keeps the
+`op_*` handlers and their counts, which the tests compare with the instruction counts of a
+trace of the same program. `vm_vs_cpython` times the same compiled program in the VM and in
+CPython, interleaved, after a warm-up, and returns the median ratio. `specialization_gain`
+asks what the VM loses by not specializing: `QuickeningVM` rewrites each integer `BINARY_OP`
+(+, -, *) into a handler that checks both operands are ints and computes inline, falling back
+to the generic path otherwise (the shape of CPython's BINARY_OP_ADD_INT and friends, decided
+at decode time instead of adaptively), and the same program is timed in both VMs. The profiler is always
+switched off in `finally`, also when the program raises, so no hook outlives the call.
+"""
+from __future__ import annotations
+
+import builtins
+import cProfile
+import pstats
+import statistics
+import time
+from dataclasses import dataclass
+
+__all__ = ["ProfileRow", "profile_vm", "handler_counts", "profile_table", "SpeedRatio", "vm_vs_cpython",
+           "quickening_vm_class", "SpecializationGain", "specialization_gain"]
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    function: str        # e.g. "op_LOAD_FAST" or "run_frame"
+    module: str          # the file's name, e.g. "interpreter.py"
+    calls: int           # primitive + recursive calls (deterministic)
+    tottime: float       # seconds inside the function itself (not deterministic)
+    cumtime: float       # seconds including what it called (not deterministic)
+
+
+def profile_vm(source: str, repeat: int = 1, isolated: bool = True) -> list[ProfileRow]:
+    """Run `source` in the VM `repeat` times under cProfile; rows sorted by own time.
+
+    `isolated` (the default) profiles in a fresh interpreter process. From 3.12 cProfile sits on
+    sys.monitoring, whose events come from every thread, and a notebook kernel's own threads
+    would then disturb the call counts; a process with one thread keeps them exact.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"profile_vm() needs the program's source as a str, not {type(source).__name__}")
+    compile(source, "<profiled>", "exec")  # a syntax error surfaces here, with its own message
+    if isolated:
+        return _profile_in_subprocess(source, repeat)
+    return _profile_here(source, repeat)
+
+
+def _profile_here(source: str, repeat: int) -> list[ProfileRow]:
+    from ..vm import run
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        for _ in range(repeat):
+            run(source, "<profiled>")
+    finally:
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (filename, _line, name), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():
+        module = filename.replace("\\", "/").rsplit("/", 1)[-1]
+        rows.append(ProfileRow(name, module, ncalls, tottime, cumtime))
+    rows.sort(key=lambda r: (-r.tottime, r.function))
+    return rows
+
+
+def _profile_in_subprocess(source: str, repeat: int) -> list[ProfileRow]:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+    result = subprocess.run([sys.executable, "-m", "internals_lab.evalloop.profile"],
+                            input=json.dumps({"source": source, "repeat": repeat}),
+                            capture_output=True, text=True, env=env, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"the profiling process failed: {result.stderr.strip().splitlines()[-1:]}")
+    answer = json.loads(result.stdout)
+    if "error" in answer:
+        kind = getattr(builtins, answer["error"][0], None)
+        if isinstance(kind, type) and issubclass(kind, Exception):
+            raise kind(answer["error"][1])
+        raise RuntimeError(f"{answer['error'][0]}: {answer['error'][1]}")
+    return [ProfileRow(*row) for row in answer["rows"]]
+
+
+def _main() -> None:
+    """Child side of `profile_vm(isolated=True)`: JSON request on stdin, JSON rows on stdout."""
+    import json
+    import sys
+
+    request = json.loads(sys.stdin.read())
+    try:
+        rows = _profile_here(request["source"], request["repeat"])
+    except Exception as exc:
+        print(json.dumps({"error": [type(exc).__name__, str(exc)]}))
+        return
+    print(json.dumps({"rows": [[r.function, r.module, r.calls, r.tottime, r.cumtime] for r in rows]}))
+
+
+def handler_counts(rows: list[ProfileRow]) -> dict[str, int]:
+    """Calls of each opcode handler (`op_NAME` functions of the VM), by handler name."""
+    return {r.function: r.calls for r in rows if r.function.startswith("op_") and r.module == "interpreter.py"}
+
+
+_VM_FILES = ("interpreter.py", "frame.py", "functions.py", "tracing.py", "__init__.py")
+
+
+def profile_table(rows: list[ProfileRow], top: int = 10, times: bool = True, vm_only: bool = True):
+    """The top rows as a `Table`; `times=False` leaves out the columns that vary between runs.
+
+    `vm_only` keeps the VM's own Python functions: from 3.12 cProfile is built on
+    sys.monitoring, which sees every thread, so a notebook's kernel threads show up too.
+    """
+    from ..render import Table
+
+    if vm_only:
+        rows = [r for r in rows if r.module in _VM_FILES]
+    if times:
+        total = sum(r.tottime for r in rows) or 1.0
+        return Table(["function", "file", "calls", "own time (share)", "cumulative (ms)"],
+                     [[r.function, r.module, r.calls, f"{r.tottime / total:.0%}", f"{r.cumtime * 1e3:.1f}"]
+                      for r in rows[:top]], code_columns=["function"])
+    ordered = sorted(rows, key=lambda r: (-r.calls, r.function))[:top]
+    return Table(["function", "file", "calls"], [[r.function, r.module, r.calls] for r in ordered],
+                 code_columns=["function"])
+
+
+@dataclass(frozen=True)
+class SpeedRatio:
+    vm_seconds: float        # median of one run in the VM
+    cpython_seconds: float   # median of one run of the same code object in CPython
+    repeats: int
+
+    @property
+    def ratio(self) -> float:
+        return self.vm_seconds / self.cpython_seconds
+
+
+def vm_vs_cpython(source: str, repeats: int = 7, warmup: int = 2) -> SpeedRatio:
+    """Median time of the program in the VM over its median time in CPython, same run."""
+    from ..vm import VirtualMachine
+    from ..vm.interpreter import recursion_room
+
+    code = compile(source, "<timed>", "exec")
+
+    def in_vm():
+        vm = VirtualMachine()
+        with recursion_room(vm):
+            vm.run_code(code, {"__name__": "__main__", "__builtins__": builtins})
+
+    def in_cpython():
+        exec(code, {"__name__": "__main__", "__builtins__": builtins})
+
+    for _ in range(warmup):
+        in_vm()
+        in_cpython()
+    vm_times, py_times = [], []
+    for _ in range(repeats):  # interleaved, so a slow moment of the machine hits both
+        t0 = time.perf_counter()
+        in_vm()
+        t1 = time.perf_counter()
+        in_cpython()
+        t2 = time.perf_counter()
+        vm_times.append(t1 - t0)
+        py_times.append(t2 - t1)
+    return SpeedRatio(statistics.median(vm_times), statistics.median(py_times), repeats)
+
+
+# -- what specializing would buy the VM ---------------------------------------------------------
+def _build_fast_paths():
+    import operator
+
+    # Inline the operation in each handler (a call to _add would cost what we try to save).
+    def add(f, a):
+        s = f.stack
+        right = s.pop()
+        left = s[-1]
+        s[-1] = left + right if type(left) is int and type(right) is int else a(left, right)
+
+    def sub(f, a):
+        s = f.stack
+        right = s.pop()
+        left = s[-1]
+        s[-1] = left - right if type(left) is int and type(right) is int else a(left, right)
+
+    def mul(f, a):
+        s = f.stack
+        right = s.pop()
+        left = s[-1]
+        s[-1] = left * right if type(left) is int and type(right) is int else a(left, right)
+
+    add.__name__, sub.__name__, mul.__name__ = "op_BINARY_OP_ADD_INT", "op_BINARY_OP_SUBTRACT_INT", "op_BINARY_OP_MULTIPLY_INT"
+    return {operator.add: add, operator.iadd: add, operator.sub: sub, operator.isub: sub,
+            operator.mul: mul, operator.imul: mul}
+
+
+def quickening_vm_class():
+    """The VM class with integer fast paths (built on first use: the VM imports lazily here)."""
+    from ..vm import HANDLERS, VirtualMachine
+
+    fast = _build_fast_paths()
+    generic = HANDLERS["BINARY_OP"]
+
+    class QuickeningVM(VirtualMachine):
+        """The teaching VM with integer BINARY_OPs rewritten to guarded fast paths at decode time."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.quickened = 0
+            self._done: set[int] = set()
+
+        def decoded(self, code):
+            d = super().decoded(code)
+            if id(d) not in self._done:
+                self._done.add(id(d))
+                for i, (handler, arg) in enumerate(d.ops):
+                    if handler is generic and arg in fast:
+                        d.ops[i] = (fast[arg], arg)
+                        self.quickened += 1
+            return d
+
+    return QuickeningVM
+
+
+@dataclass(frozen=True)
+class SpecializationGain:
+    generic_seconds: float      # median, the VM as it is
+    specialized_seconds: float  # median, with the integer fast paths
+    repeats: int
+    quickened: int              # BINARY_OP instructions rewritten (deterministic)
+    same_result: bool           # both VMs left the same globals (deterministic)
+
+    @property
+    def ratio(self) -> float:
+        return self.generic_seconds / self.specialized_seconds
+
+
+def specialization_gain(source: str, repeats: int = 7, warmup: int = 2) -> SpecializationGain:
+    """Time `source` in the VM and in the quickening VM, interleaved; medians and their ratio."""
+    from ..vm import VirtualMachine
+    from ..vm.interpreter import recursion_room
+
+    QuickeningVM = quickening_vm_class()
+    code = compile(source, "<timed>", "exec")
+
+    def once(cls):
+        vm = cls()
+        namespace = {"__name__": "__main__", "__builtins__": builtins}
+        with recursion_room(vm):
+            vm.run_code(code, namespace)
+        return vm, namespace
+
+    _, plain = once(VirtualMachine)
+    quick_vm, quick = once(QuickeningVM)
+    same = {k: v for k, v in plain.items() if k != "__builtins__" and not callable(v)} == \
+           {k: v for k, v in quick.items() if k != "__builtins__" and not callable(v)}
+    for _ in range(warmup):
+        once(VirtualMachine)
+        once(QuickeningVM)
+    generic, special = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        once(VirtualMachine)
+        t1 = time.perf_counter()
+        once(QuickeningVM)
+        t2 = time.perf_counter()
+        generic.append(t1 - t0)
+        special.append(t2 - t1)
+    return SpecializationGain(statistics.median(generic), statistics.median(special), repeats,
+                              quick_vm.quickened, same)
+
+
+if __name__ == "__main__":
+    _main()
