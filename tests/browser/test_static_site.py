@@ -104,3 +104,54 @@ def test_the_suite_catches_a_dead_widget(tmp_path, serve, browser):
         assert widget_views_unrendered(v.page) > 0
     finally:
         v.close()
+
+
+def _player_state(player):
+    return (player.locator(".step-counter").inner_text(), player.locator(".current-span").inner_text())
+
+
+def _spans_seen(page, player, press) -> set[str]:
+    seen = set()
+    for _ in range(6):
+        press()
+        page.wait_for_timeout(50)
+        seen.add(player.locator(".current-span").inner_text())
+    return seen
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_trace_players_step_with_buttons_keyboard_and_slider(page_path, site_url, visit):
+    page = visit(site_url + page_path).page
+    players = page.locator(".internals-lab-player")
+    for i in range(players.count()):
+        player = players.nth(i)
+        if not player.is_visible():
+            continue
+        player.scroll_into_view_if_needed()
+        start = _player_state(player)
+        forward = player.locator('[data-action="forward"]')
+        # The first step can be RESUME, which has no source span: step until the span moves.
+        assert len(_spans_seen(page, player, forward.click)) > 1, f"player #{i}: forward never moved the span"
+        after_forward = _player_state(player)
+        assert after_forward != start
+        player.locator('[data-action="back"]').click()
+        assert _player_state(player) != after_forward, f"player #{i}: back did nothing"
+        player.locator('[data-action="last"]').click()
+        last = _player_state(player)
+        player.locator('[data-action="first"]').click()
+        assert _player_state(player) == start and last != start
+        player.focus()
+        assert len(_spans_seen(page, player, lambda: page.keyboard.press("ArrowRight"))) > 1, \
+            f"player #{i}: the arrow key never moved the span"
+        counter = player.locator(".step-counter").inner_text()
+        page.keyboard.press("ArrowLeft")
+        assert player.locator(".step-counter").inner_text() != counter
+        slider = player.locator("input[type=range]")
+        slider.fill(slider.get_attribute("max"))
+        assert _player_state(player) == last, f"player #{i}: the slider did not reach the last step"
+
+
+def test_the_book_has_trace_players(site_url, visit):
+    counts = {p: visit(site_url + p).page.locator(".internals-lab-player").count()
+              for p in ("book/02_eval_loop.html", "notebooks/02_eval_loop_lab.html")}
+    assert sum(counts.values()) >= 3, counts
