@@ -220,9 +220,8 @@ def op_LOAD_FROM_DICT_OR_DEREF(f, a):  # 3.12+
     f.stack.append(v)
 
 
-def op_LOAD_FROM_DICT_OR_GLOBALS(f, a):  # 3.12+ (a is a name index)
-    mapping = f.stack.pop()
-    name = f.code.co_names[a]
+def _name_from(f, mapping, name):
+    """`name` from `mapping`, then the globals, then the builtins: LOAD_NAME's search order."""
     v = _mapping_get(mapping, name)
     if v is NULL:
         v = f.globals.get(name, NULL)
@@ -230,7 +229,12 @@ def op_LOAD_FROM_DICT_OR_GLOBALS(f, a):  # 3.12+ (a is a name index)
             v = f.builtins.get(name, NULL)
             if v is NULL:
                 raise _not_defined(name)
-    f.stack.append(v)
+    return v
+
+
+def op_LOAD_FROM_DICT_OR_GLOBALS(f, a):  # 3.12+ (a is a name index)
+    mapping = f.stack.pop()
+    f.stack.append(_name_from(f, mapping, f.code.co_names[a]))
 
 
 def op_LOAD_LOCALS(f, a):
@@ -243,14 +247,7 @@ def op_LOAD_NAME(f, name):
     loc = f.locals
     if loc is None:
         raise SystemError(f"no locals found when loading {name!r}")
-    v = _mapping_get(loc, name)
-    if v is NULL:
-        v = f.globals.get(name, NULL)
-        if v is NULL:
-            v = f.builtins.get(name, NULL)
-            if v is NULL:
-                raise _not_defined(name)
-    f.stack.append(v)
+    f.stack.append(_name_from(f, loc, name))
 
 
 def op_STORE_NAME(f, name):
