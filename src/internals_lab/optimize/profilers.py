@@ -1,0 +1,131 @@
+"""Profilers as data: cProfile (deterministic), pyinstrument (sampling), tracemalloc (memory).
+
+cProfile hooks every call and return, so its call counts are exact and repeatable (its times
+are inflated by the hook itself); a sampling profiler such as pyinstrument looks at the stack
+every millisecond, so its times are closer to the truth but its counts do not exist. Each
+helper returns records, restores the global state it touched (profiler hooks, tracemalloc),
+and leaves drawing to `Table`.
+"""
+from __future__ import annotations
+
+import cProfile
+import pstats
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..render import Table
+
+__all__ = ["ProfileEntry", "cprofile_top", "call_counts", "SampledEntry", "pyinstrument_top",
+           "peak_memory", "profile_table"]
+
+
+@dataclass(frozen=True)
+class ProfileEntry:
+    function: str  # "file:line(name)", or "name" for built-ins
+    calls: int  # total calls, recursive ones included
+    primitive_calls: int  # calls that were not recursive
+    own_time: float  # seconds inside the function itself (tottime)
+    total_time: float  # seconds including callees (cumtime)
+
+
+def _label(key: tuple[str, int, str]) -> str:
+    filename, line, name = key
+    if filename == "~":  # built-in functions
+        return name
+    return f"{filename.rsplit('/', 1)[-1]}:{line}({name})"
+
+
+def _profile(fn: Callable[..., object], args, kwargs) -> tuple[object, pstats.Stats]:
+    profiler = cProfile.Profile()
+    try:
+        result = profiler.runcall(fn, *args, **kwargs)
+    finally:
+        profiler.disable()  # runcall disables too; this covers an exception inside the hook
+    return result, pstats.Stats(profiler)
+
+
+def cprofile_top(fn: Callable[..., object], *args: object, limit: int = 10, sort: str = "tottime",
+                 **kwargs: object) -> list[ProfileEntry]:
+    """Run `fn(*args, **kwargs)` under cProfile; the `limit` entries with the largest `sort` key."""
+    if sort not in ("tottime", "cumtime", "calls"):
+        raise ValueError("sort must be 'tottime', 'cumtime' or 'calls'")
+    _, stats = _profile(fn, args, kwargs)
+    entries = [
+        ProfileEntry(_label(key), nc, cc, tt, ct)
+        for key, (cc, nc, tt, ct, _callers) in stats.stats.items()
+        if key[2] != "<method 'disable' of '_lsprof.Profiler' objects>"
+    ]
+    index = {"tottime": lambda e: e.own_time, "cumtime": lambda e: e.total_time, "calls": lambda e: e.calls}[sort]
+    entries.sort(key=lambda e: (-index(e), e.function))
+    return entries[:limit]
+
+
+def call_counts(fn: Callable[..., object], *args: object, **kwargs: object) -> dict[str, int]:
+    """Exact number of calls per function name (`co_name`, or the built-in's name) for one run."""
+    _, stats = _profile(fn, args, kwargs)
+    counts: dict[str, int] = {}
+    for (filename, _line, name), (_cc, nc, _tt, _ct, _callers) in stats.stats.items():
+        if name == "<method 'disable' of '_lsprof.Profiler' objects>":
+            continue
+        counts[name] = counts.get(name, 0) + nc
+    return counts
+
+
+@dataclass(frozen=True)
+class SampledEntry:
+    function: str
+    share: float  # fraction of the samples in which this function was running its own code
+
+
+def pyinstrument_top(fn: Callable[..., object], *args: object, limit: int = 5,
+                     interval: float = 0.001) -> list[SampledEntry]:
+    """Run `fn(*args)` under pyinstrument's sampling profiler; functions by share of own time."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError as exc:  # an optional extra
+        raise RuntimeError("pyinstrument is not installed: pip install pyinstrument") from exc
+    profiler = Profiler(interval=interval)
+    profiler.start()
+    try:
+        fn(*args)
+    finally:
+        session = profiler.stop()
+    total = session.duration or 1.0
+    own: dict[str, float] = {}
+    stack = [session.root_frame()]
+    while stack:
+        frame = stack.pop()
+        if frame is None:
+            continue
+        stack.extend(frame.children)
+        self_time = frame.time - sum(child.time for child in frame.children)
+        if self_time > 0 and frame.function and not frame.function.startswith("["):
+            own[frame.function] = own.get(frame.function, 0.0) + self_time
+    ranked = sorted(own.items(), key=lambda kv: -kv[1])[:limit]
+    return [SampledEntry(name, t / total) for name, t in ranked]
+
+
+def peak_memory(fn: Callable[..., object], *args: object) -> int:
+    """Peak bytes allocated by Python while `fn(*args)` runs (tracemalloc), above the start."""
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start, _ = tracemalloc.get_traced_memory()
+        fn(*args)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return peak - start
+
+
+def profile_table(entries: list[ProfileEntry], times: bool = False) -> Table:
+    """cProfile entries as a table; `times=False` keeps only the deterministic columns."""
+    if times:
+        return Table(["function", "calls", "own time (s)", "total time (s)"],
+                     [[e.function, e.calls, f"{e.own_time:.4f}", f"{e.total_time:.4f}"] for e in entries],
+                     code_columns=["function"])
+    return Table(["function", "calls"], [[e.function, e.calls] for e in entries], code_columns=["function"])
