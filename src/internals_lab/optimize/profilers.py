@@ -22,18 +22,19 @@ __all__ = ["ProfileEntry", "cprofile_top", "call_counts", "SampledEntry", "pyins
 
 @dataclass(frozen=True)
 class ProfileEntry:
-    function: str  # "file:line(name)", or "name" for built-ins
+    function: str  # the function's name (for built-ins, cProfile's description of it)
+    location: str  # "file:line", or "built-in"
     calls: int  # total calls, recursive ones included
     primitive_calls: int  # calls that were not recursive
     own_time: float  # seconds inside the function itself (tottime)
     total_time: float  # seconds including callees (cumtime)
 
 
-def _label(key: tuple[str, int, str]) -> str:
-    filename, line, name = key
+def _location(key: tuple[str, int, str]) -> str:
+    filename, line, _name = key
     if filename == "~":  # built-in functions
-        return name
-    return f"{filename.rsplit('/', 1)[-1]}:{line}({name})"
+        return "built-in"
+    return f"{filename.rsplit('/', 1)[-1]}:{line}"
 
 
 def _profile(fn: Callable[..., object], args, kwargs) -> tuple[object, pstats.Stats]:
@@ -52,7 +53,7 @@ def cprofile_top(fn: Callable[..., object], *args: object, limit: int = 10, sort
         raise ValueError("sort must be 'tottime', 'cumtime' or 'calls'")
     _, stats = _profile(fn, args, kwargs)
     entries = [
-        ProfileEntry(_label(key), nc, cc, tt, ct)
+        ProfileEntry(key[2], _location(key), nc, cc, tt, ct)
         for key, (cc, nc, tt, ct, _callers) in stats.stats.items()
         if key[2] != "<method 'disable' of '_lsprof.Profiler' objects>"
     ]
@@ -98,9 +99,12 @@ def pyinstrument_top(fn: Callable[..., object], *args: object, limit: int = 5,
         frame = stack.pop()
         if frame is None:
             continue
-        stack.extend(frame.children)
-        self_time = frame.time - sum(child.time for child in frame.children)
-        if self_time > 0 and frame.function and not frame.function.startswith("["):
+        if frame.is_synthetic:  # "[self]" and similar leaves: counted in their parent below
+            continue
+        real = [child for child in frame.children if not child.is_synthetic]
+        stack.extend(real)
+        self_time = frame.time - sum(child.time for child in real)
+        if self_time > 0 and frame.function:
             own[frame.function] = own.get(frame.function, 0.0) + self_time
     ranked = sorted(own.items(), key=lambda kv: -kv[1])[:limit]
     return [SampledEntry(name, t / total) for name, t in ranked]
