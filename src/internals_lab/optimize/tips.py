@@ -18,6 +18,7 @@ import math
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,9 +121,14 @@ def _count_instructions(fn, args) -> int:
     count = 0
     monitoring = getattr(sys, "monitoring", None)
     if monitoring is not None:
+        # sys.monitoring events fire in every thread (a Jupyter kernel has several busy ones);
+        # count only this thread's instructions.
+        me = threading.get_ident()
+
         def on_instruction(code, offset):
             nonlocal count
-            count += 1
+            if threading.get_ident() == me:
+                count += 1
 
         tool = next((i for i in range(6) if monitoring.get_tool(i) is None), None)
         if tool is None:
@@ -406,8 +412,9 @@ def evidence_facts() -> dict[str, object]:
 
 
 def _kib(size: int) -> str:
-    """Peak memory, coarsely: allocator details move the exact byte count a little."""
-    return "under 1 KiB" if size < 1024 else f"about {round(size / 1024, -2):.0f} KiB"
+    """Peak memory, coarsely: tracemalloc also sees other threads' allocations (a Jupyter
+    kernel has several), which move the exact count by a few KiB."""
+    return "under 64 KiB" if size < 64 * 1024 else f"about {size / 1e6:.1f} MB"
 
 
 def _concat_op(fn, code) -> str:
