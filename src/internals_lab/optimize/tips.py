@@ -502,11 +502,23 @@ def local_loop(n):
         t += i * k
     return t
 
+def concat_op(run, code):
+    """The instruction += ran as, after warm-up (adaptive names exist from 3.11)."""
+    for _ in range(3):
+        run(["ab"] * 100)
+    try:
+        names = [i.opname for i in dis.get_instructions(code, adaptive=True)]
+    except TypeError:  # 3.10: no specializing interpreter
+        names = [i.opname for i in dis.get_instructions(code)]
+    return next(n for n in names if n.startswith(("BINARY_OP", "INPLACE_ADD", "BINARY_ADD")))
+
 sizes = [1000, 2000, 4000, 8000]
-words = lambda n: ["x" * 20] * n
+words = lambda n: ["x" * 8] * n  # strings stay under 64 KiB: past that the allocator adds its own growth
 out = {
     "version": "%d.%d.%d" % sys.version_info[:3],
     "comprehension makes a function": "MAKE_FUNCTION" in {i.opname for i in dis.get_instructions(comprehension)},
+    "local += runs as": concat_op(local_concat, local_concat.__code__),
+    "module += runs as": concat_op(module_concat, MODULE),
     "append/comprehension, n=10": best(append_loop, 10, 200) / best(comprehension, 10, 200),
     "append/comprehension, n=10000": best(append_loop, 10000) / best(comprehension, 10000),
     "module += exponent": slope(sizes, [best(module_concat, words(n), 3) for n in sizes]),
