@@ -9,7 +9,7 @@ CONSTRAINTS := constraints-$(PY_REF).txt
 # `dis` of a frozenset constant prints in hash order: every notebook execution pins the seed.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test test-browser outputs lab assignments lock set-repository clean
+.PHONY: help venv python-ft book test test-browser outputs lab assignments lock set-repository clean
 
 help:
 	@echo "make book         build the static site into _build/html (installs what it needs)"
@@ -17,6 +17,7 @@ help:
 	@echo "make book EXECUTE=force   also re-execute the lab notebooks while building"
 	@echo "make test-browser the browser suite alone (Chromium), on the site already built"
 	@echo "make outputs      re-execute the lab notebooks in place (authors; NOTEBOOKS=... for some)"
+	@echo "make python-ft    build free-threaded CPython 3.13 and its GIL twin from Debian source (.cache/cpython)"
 	@echo "make lab          open JupyterLab on the notebooks"
 	@echo "make assignments  generate the nbgrader student release into assignments/release"
 	@echo "make lock         re-resolve $(CONSTRAINTS) from requirements-dev.txt"
@@ -25,7 +26,13 @@ help:
 venv:
 	@bash tools/venv.sh $(PY_REF) $(VENV) requirements-dev.txt $(CONSTRAINTS)
 
+# Chapter 5 measures a free-threaded build beside its GIL twin. Without them (not Debian, no
+# network) the book still builds, and the chapter says how to get one.
+python-ft:
+	@bash tools/build_python_ft.sh
+
 book: venv
+	@bash tools/build_python_ft.sh || echo "warning: no free-threaded build; chapter 5 will show GIL results only" >&2
 	@$(PY) tools/build_book.py $(if $(EXECUTE),--execute $(EXECUTE))
 
 test: venv

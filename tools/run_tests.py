@@ -1,7 +1,9 @@
 """Every test of the book, in stages, with the wall time of each (`make test`).
 
-Stages, in order: the lab package's unit tests on the reference interpreter (3.13), then on
-3.12 and 3.11 when those interpreters exist (each in its own .venv-3.x); the toolchain tests
+Stages, in order: the free-threaded CPython build and its GIL twin (`make python-ft`,
+skipped when already built); the lab package's unit tests on the reference interpreter (3.13), then on
+3.12 and 3.11 when those interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded build (test tools in .cache/ft-test-deps);
+the toolchain tests
 (notebook conventions, requirements, the nbgrader round trip of every assignment); every lab
 notebook under strict nbval (in parallel by file, except the timing-sensitive labs, which run
 alone); the book build (warnings are errors); the built site's checks; and the browser suite
@@ -39,14 +41,28 @@ def nbval(paths: list[str], parallel: bool) -> list[str]:
     return pytest(PY, *(["-n", "2", "--dist", "loadfile"] if parallel else []), *args)
 
 
+FT_PYTHON = ROOT / ".cache" / "cpython" / "ft" / "bin" / "python3.13t"
+FT_DEPS = ROOT / ".cache" / "ft-test-deps"
+# The GIL lab's own tests, which must also pass where threads really run in parallel.
+FT_TESTS = ["tests/test_gil.py"]
+
+
 def stages() -> list[tuple[str, list[list[str]]]]:
-    plan: list[tuple[str, list[list[str]]]] = [("unit tests, CPython 3.13", [pytest(PY, "-n", "2", *UNIT)])]
+    plan: list[tuple[str, list[list[str]]]] = [
+        # First, so that the unit tests, nbval and the book build all find both builds.
+        ("free-threaded CPython 3.13 and its GIL twin", [["bash", "tools/build_python_ft.sh"]]),
+        ("unit tests, CPython 3.13", [pytest(PY, "-n", "2", *UNIT)]),
+    ]
     for version in OTHER_VERSIONS:
         venv = ROOT / f".venv-{version}"
         plan.append((f"unit tests, CPython {version}", [
             ["env", "OPTIONAL=1", "bash", "tools/venv.sh", version, str(venv), "requirements-unit.txt"],
             pytest(str(venv / "bin" / "python"), "-n", "2", *UNIT),
         ]))
+    plan.append(("GIL lab tests, free-threaded CPython 3.13", [
+        ["bash", "tools/ft_test_deps.sh", PY, str(FT_DEPS)],
+        ["env", f"PYTHONPATH=src:{FT_DEPS}", *pytest(str(FT_PYTHON), *FT_TESTS)],
+    ]))
     plan.append(("toolchain: notebooks, requirements, assignments", [pytest(PY, "-n", "2", "tests/toolchain")]))
     parallel, serial = notebooks()
     nb_cmds = ([nbval(parallel, True)] if parallel else []) + ([nbval(serial, False)] if serial else [])

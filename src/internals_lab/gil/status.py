@@ -1,0 +1,69 @@
+"""Is the GIL on? Ask an interpreter under each of the switches that control it.
+
+`sys._is_gil_enabled()` (3.13+) answers for the running process. A free-threaded build
+starts with the GIL off unless `PYTHON_GIL=1` or `-X gil=1` turns it on; a GIL build cannot
+turn it off and refuses to start if asked to. Versions before 3.13 have neither the function
+nor the switches: the GIL is always on there.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+from . import remote
+from .interpreters import describe
+
+__all__ = ["GilStatus", "gil_status", "SETTINGS"]
+
+# (label, extra environment, -X options)
+SETTINGS = (
+    ("default", {}, ()),
+    ("PYTHON_GIL=0", {"PYTHON_GIL": "0"}, ()),
+    ("PYTHON_GIL=1", {"PYTHON_GIL": "1"}, ()),
+    ("-X gil=0", {}, ("gil=0",)),
+    ("-X gil=1", {}, ("gil=1",)),
+)
+
+_PROBE = ("import sys, sysconfig; print(bool(sysconfig.get_config_var('Py_GIL_DISABLED')), "
+          "getattr(sys, '_is_gil_enabled', lambda: True)(), sys.getswitchinterval())")
+
+
+@dataclass(frozen=True)
+class GilStatus:
+    interpreter: str
+    setting: str
+    started: bool
+    gil_enabled: Optional[bool]    # None when the interpreter refused to start
+    switch_interval: Optional[float]
+    message: str                   # the interpreter's own words when it refused
+
+
+def gil_status(interpreter: Optional[str] = None, settings: Sequence[str] = tuple(s[0] for s in SETTINGS)) -> List[GilStatus]:
+    """Start `interpreter` (default: this one) once per setting and report whether the GIL is on."""
+    executable = interpreter or sys.executable
+    known = {label: (env, xopts) for label, env, xopts in SETTINGS}
+    unknown = [s for s in settings if s not in known]
+    if unknown:
+        raise ValueError(f"unknown settings {unknown}; choose from {list(known)}")
+    base_env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_GIL", "PYTHONPATH")}
+    base_env["PYTHONPATH"] = str(remote.package_root())
+    name = describe(executable).label
+    rows = []
+    for label in settings:
+        env, xopts = known[label]
+        argv = [executable, "-s"] + [a for x in xopts for a in ("-X", x)] + ["-c", _PROBE]
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env={**base_env, **env})
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ValueError(f"cannot run {executable}: {exc}") from None
+        if done.returncode == 0:
+            _free, enabled, interval = done.stdout.split()
+            rows.append(GilStatus(name, label, True, enabled == "True", float(interval), ""))
+        else:
+            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+            message = next((line for line in lines if "GIL" in line or "gil" in line), lines[-1] if lines else "")
+            rows.append(GilStatus(name, label, False, None, None, message.strip()))
+    return rows
