@@ -64,13 +64,22 @@ class Builds:
     notes: tuple
 
     def as_rows(self) -> List[tuple]:
-        rows = [("this kernel", self.current.label, self.current.origin, self.current.executable)]
+        rows = [("this kernel", self.current.label, self.current.origin, _short(self.current.executable))]
         for role, found in (("free-threaded", self.free_threaded), ("GIL twin", self.gil_twin)):
             if found is None:
                 rows.append((role, "not found", "", ""))
             else:
-                rows.append((role, found.label, found.origin, found.executable))
+                rows.append((role, found.label, found.origin, _short(found.executable)))
         return rows
+
+
+def _short(path: str) -> str:
+    """A path inside the book's repository, relative to it (the same in every clone)."""
+    root = Path(__file__).resolve().parents[3]
+    try:
+        return str(Path(path).absolute().relative_to(root))
+    except ValueError:
+        return path
 
 
 def cache_dir() -> Path:

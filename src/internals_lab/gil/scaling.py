@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional, Sequence, Tuple
 
 from . import remote
-from .workers import run_processes, run_threads
+from .workers import WorkerTimeout, run_processes, run_threads, warm_up
 from .workloads import get
 
 __all__ = ["ScalingPoint", "Scaling", "measure_scaling", "ProcessCosts", "process_costs", "MODES"]
@@ -167,10 +167,13 @@ def process_costs(start_methods: Sequence[str] = ("fork", "forkserver", "spawn")
             began = time.perf_counter()
             pool = context.Pool(workers)
             try:
-                pool.map_async(len, [b""] * workers, chunksize=1).get(timeout)
+                warm_up(pool, workers, timeout)
                 startups.append(time.perf_counter() - began)
                 began = time.perf_counter()
-                pool.apply_async(len, (payload,)).get(timeout)
+                try:
+                    pool.apply_async(len, (payload,)).get(timeout)
+                except multiprocessing.TimeoutError:
+                    raise WorkerTimeout(f"sending {payload_bytes} bytes took longer than {timeout:g} s") from None
                 trips.append(time.perf_counter() - began)
             finally:
                 pool.terminate()

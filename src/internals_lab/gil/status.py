@@ -7,6 +7,7 @@ nor the switches: the GIL is always on there.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from typing import List, Optional, Sequence
 from . import remote
 from .interpreters import describe
 
-__all__ = ["GilStatus", "gil_status", "SETTINGS"]
+__all__ = ["GilStatus", "gil_status", "SETTINGS", "Immortalization", "immortalization"]
 
 # (label, extra environment, -X options)
 SETTINGS = (
@@ -67,3 +68,41 @@ def gil_status(interpreter: Optional[str] = None, settings: Sequence[str] = tupl
             message = next((line for line in lines if "GIL" in line or "gil" in line), lines[-1] if lines else "")
             rows.append(GilStatus(name, label, False, None, None, message.strip()))
     return rows
+
+
+_IMMORTAL_PROBE = """
+import json, sys, threading
+def module_level_function():
+    pass
+before = sys.getrefcount(module_level_function)
+threading.Thread(target=lambda: None).start()
+after = sys.getrefcount(module_level_function)
+print(json.dumps([before, after]))
+"""
+
+
+@dataclass(frozen=True)
+class Immortalization:
+    interpreter: str
+    refcount_before_thread: int
+    refcount_after_thread: int
+
+    @property
+    def immortal(self) -> bool:
+        # an immortal object's reference count is pinned far above anything real code reaches
+        return self.refcount_after_thread > 2 ** 28
+
+
+def immortalization(interpreter: Optional[str] = None) -> Immortalization:
+    """sys.getrefcount of a module-level function before and after the first extra thread starts.
+
+    The 3.13 free-threaded build makes module-level functions, code objects, classes and
+    modules immortal (never freed) the first time a second thread starts, so that threads do
+    not fight over their reference counts (Doc/howto/free-threading-python.rst, 3.13).
+    """
+    executable = interpreter or sys.executable
+    done = subprocess.run([executable, "-s", "-c", _IMMORTAL_PROBE], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+    before, after = json.loads(done.stdout)
+    return Immortalization(describe(executable).label, before, after)

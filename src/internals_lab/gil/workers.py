@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any, Callable, List, Optional, Sequence
 
-__all__ = ["WorkerError", "WorkerTimeout", "run_threads", "run_processes", "start_methods"]
+__all__ = ["WorkerError", "WorkerTimeout", "run_threads", "run_processes", "start_methods", "warm_up"]
 
 
 class WorkerError(RuntimeError):
@@ -85,7 +85,7 @@ def run_processes(function: Callable[..., Any], args_per_worker: Sequence[tuple]
     context = multiprocessing.get_context(start_method)
     pool = context.Pool(count)
     try:
-        pool.map_async(_identity, range(count), chunksize=1).get(timeout)
+        warm_up(pool, count, timeout)
         began = time.perf_counter()
         pending = [pool.apply_async(function, args) for args in args_per_worker]
         results = []
@@ -104,3 +104,13 @@ def run_processes(function: Callable[..., Any], args_per_worker: Sequence[tuple]
 
 def _identity(value):
     return value
+
+
+def warm_up(pool, count: int, timeout: float) -> None:
+    """Wait until each of the pool's processes has answered once (they start lazily)."""
+    try:
+        pool.map_async(_identity, range(count), chunksize=1).get(timeout)
+    except multiprocessing.TimeoutError:
+        raise WorkerTimeout(f"the pool's {count} processes did not all start within {timeout:g} s; with the "
+                            "'spawn' or 'forkserver' start method a script must guard its main code with "
+                            "if __name__ == '__main__':") from None
