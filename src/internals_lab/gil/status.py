@@ -12,12 +12,12 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from . import remote
 from .interpreters import describe
 
-__all__ = ["GilStatus", "gil_status", "SETTINGS", "Immortalization", "immortalization"]
+__all__ = ["GilStatus", "gil_status", "SETTINGS", "Immortalization", "immortalization", "Specialization", "specialization"]
 
 # (label, extra environment, -X options)
 SETTINGS = (
@@ -106,3 +106,42 @@ def immortalization(interpreter: Optional[str] = None) -> Immortalization:
         raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
     before, after = json.loads(done.stdout)
     return Immortalization(describe(executable).label, before, after)
+
+
+_SPECIALIZATION_PROBE = """
+import dis, json
+class Point:
+    def __init__(self, x):
+        self.x = x
+def hot(p, n):
+    total = 0
+    for i in range(n):
+        total += p.x + i
+    return total
+for _ in range(3):
+    hot(Point(1), 1000)
+pairs = zip(dis.get_instructions(hot), dis.get_instructions(hot, adaptive=True))
+print(json.dumps(sorted({(a.opname, b.opname) for a, b in pairs if a.opname != b.opname})))
+"""
+
+
+@dataclass(frozen=True)
+class Specialization:
+    interpreter: str
+    # (instruction as compiled, instruction the warmed-up loop runs instead)
+    replaced: Tuple[Tuple[str, str], ...]
+
+
+def specialization(interpreter: Optional[str] = None) -> Specialization:
+    """Warm a small loop up, then list the instructions the interpreter has specialized.
+
+    `dis.get_instructions(f, adaptive=True)` shows the instructions as the interpreter now runs
+    them. The 3.13 free-threaded build compiles the specializing interpreter out
+    (ENABLE_SPECIALIZATION is 0 when Py_GIL_DISABLED, Include/internal/pycore_code.h), so its
+    loop keeps running the generic instructions.
+    """
+    executable = interpreter or sys.executable
+    done = subprocess.run([executable, "-s", "-c", _SPECIALIZATION_PROBE], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+    return Specialization(describe(executable).label, tuple(tuple(pair) for pair in json.loads(done.stdout)))
