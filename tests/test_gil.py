@@ -190,6 +190,18 @@ def test_race_counter_counts_what_it_lost():
     assert result.lost == result.expected - result.observed
 
 
+def test_only_the_call_between_style_has_a_call_between_load_and_store():
+    from internals_lab.gil.races import loop_body
+
+    def between(style):
+        body = loop_body(style)
+        return body[body.index("LOAD_ATTR"):body.index("STORE_ATTR")]
+
+    assert "CALL" in between("call-between")
+    assert "CALL" not in between("plain") and "CALL" not in between("locked")
+    assert loop_body("plain")[-1] == "JUMP_BACKWARD"
+
+
 def test_race_counter_rejects_unknown_styles():
     with pytest.raises(ValueError, match="style must be one of"):
         race_counter("atomic")

@@ -20,11 +20,11 @@ import os
 import sys
 import threading
 from dataclasses import asdict, dataclass
-from typing import Optional
+from typing import List, Optional
 
 from . import remote
 
-__all__ = ["RaceResult", "race_counter", "STYLES"]
+__all__ = ["RaceResult", "race_counter", "loop_body", "STYLES"]
 
 STYLES = ("plain", "call-between", "locked")
 
@@ -108,3 +108,17 @@ def race_counter(style: str = "plain", threads: int = 4, increments: int = 100_0
 
 def _race_as_dict(**kwargs) -> dict:
     return asdict(race_counter(**kwargs))
+
+
+def loop_body(style: str) -> List[str]:
+    """The instructions one iteration of a style's loop runs, from FOR_ITER to JUMP_BACKWARD.
+
+    This is where a GIL build can switch threads: at the JUMP_BACKWARD, and inside any CALL.
+    """
+    import dis
+
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES}, got {style!r}")
+    names = [i.opname for i in dis.get_instructions(_BODIES[style])]
+    start = names.index("FOR_ITER") + 1
+    return names[start:names.index("JUMP_BACKWARD", start) + 1]
