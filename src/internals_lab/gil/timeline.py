@@ -48,7 +48,7 @@ class Timeline:
         return overlap
 
     def switches(self) -> int:
-        """How many times a running segment ended while the run went on (the thread lost the CPU)."""
+        """How many times a thread paused mid-run (on a GIL build: handed the GIL over)."""
         return sum(max(0, len(track.segments) - 1) for track in self.tracks)
 
     @classmethod
