@@ -4,7 +4,7 @@ Search order for the free-threaded interpreter:
 1. the environment variable INTERNALS_LAB_PYTHON_FT (a path to any free-threaded python);
 2. the build made by `make python-ft` (.cache/cpython/ft in a clone of the book's repository,
    or the directory named by INTERNALS_LAB_CPYTHON_CACHE);
-3. `python3.14t`, then `python3.13t`, on PATH.
+3. `python3.13t`, then `python3.14t`, on PATH (3.13 first: the chapter's prose is about 3.13).
 The GIL twin is the second build made by `make python-ft` from the same Debian source with
 the same flags; only it makes the single-thread overhead a like-for-like comparison.
 
@@ -122,7 +122,7 @@ def _free_threaded_candidates():
     if named:
         yield named, "INTERNALS_LAB_PYTHON_FT"
     yield str(cache_dir() / "ft" / "bin" / "python3.13t"), "make python-ft"
-    for name in ("python3.14t", "python3.13t"):
+    for name in ("python3.13t", "python3.14t"):
         found = shutil.which(name)
         if found:
             yield found, "PATH"

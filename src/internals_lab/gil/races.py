@@ -113,7 +113,8 @@ def _race_as_dict(**kwargs) -> dict:
 def loop_body(style: str) -> List[str]:
     """The instructions one iteration of a style's loop runs, from FOR_ITER to JUMP_BACKWARD.
 
-    This is where a GIL build can switch threads: at the JUMP_BACKWARD, and inside any CALL.
+    This is where a GIL build can switch threads: at the JUMP_BACKWARD, and at the RESUME of
+    a called Python function (a CALL into C checks after it returns).
     """
     import dis
 
