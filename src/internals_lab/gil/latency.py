@@ -10,7 +10,6 @@ a thread doing many small I/O operations crawls beside a CPU-bound one: the conv
 """
 from __future__ import annotations
 
-import os
 import socket
 import statistics
 import struct
@@ -21,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional, Tuple
 
 from . import remote
+from .interpreters import current
 
 __all__ = ["LatencyResult", "measure_latency", "BACKGROUNDS"]
 
@@ -60,7 +60,7 @@ def measure_latency(background: str = "cpu", samples: int = 200, *, period: floa
         raise ValueError("samples must be at least 1 and period positive")
     if switch_interval is not None and switch_interval <= 0:
         raise ValueError("switch_interval must be positive (seconds)")
-    if interpreter is not None and os.path.realpath(interpreter) != os.path.realpath(sys.executable):
+    if remote.elsewhere(interpreter):
         data = remote.call(interpreter, "latency._latency_as_dict", timeout=timeout + 30, background=background,
                            samples=samples, period=period, switch_interval=switch_interval)
         data["samples_ms"] = tuple(data["samples_ms"])
@@ -102,10 +102,7 @@ def measure_latency(background: str = "cpu", samples: int = 200, *, period: floa
         receiver.close()
         interval = sys.getswitchinterval()
         sys.setswitchinterval(previous)
-    import sysconfig
-
-    build = "free-threaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "GIL"
-    label = f"{'.'.join(map(str, sys.version_info[:3]))} {build}"
+    label = current().label
     if not latencies:
         raise RuntimeError("no sample arrived; the I/O thread never ran")
     return LatencyResult(background, interval, label, tuple(latencies))

@@ -16,13 +16,13 @@ Styles:
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from dataclasses import asdict, dataclass
 from typing import List, Optional
 
 from . import remote
+from .interpreters import current
 
 __all__ = ["RaceResult", "race_counter", "loop_body", "STYLES"]
 
@@ -85,7 +85,7 @@ def race_counter(style: str = "plain", threads: int = 4, increments: int = 100_0
         raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     if threads < 1 or increments < 1:
         raise ValueError("threads and increments must be at least 1")
-    if interpreter is not None and os.path.realpath(interpreter) != os.path.realpath(sys.executable):
+    if remote.elsewhere(interpreter):
         data = remote.call(interpreter, "races._race_as_dict", timeout=timeout + 30, style=style,
                            threads=threads, increments=increments, switch_interval=switch_interval)
         return RaceResult(**data)
@@ -99,10 +99,7 @@ def race_counter(style: str = "plain", threads: int = 4, increments: int = 100_0
         run_threads(_BODIES[style], [(box, increments, lock)] * threads, timeout=timeout)
     finally:
         sys.setswitchinterval(previous)
-    import sysconfig
-
-    build = "free-threaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "GIL"
-    label = f"{'.'.join(map(str, sys.version_info[:3]))} {build}"
+    label = current().label
     return RaceResult(style, threads, increments, threads * increments, box.value, label)
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-__all__ = ["RemoteError", "call", "package_root"]
+__all__ = ["RemoteError", "call", "elsewhere", "package_root"]
 
 _MARKER = "@@internals_lab.result@@"
 
@@ -35,6 +36,11 @@ except BaseException as exc:
 
 class RemoteError(RuntimeError):
     """A lab function failed, or could not start, in another interpreter."""
+
+
+def elsewhere(interpreter: Optional[str]) -> bool:
+    """True when `interpreter` names a Python other than the one running this code."""
+    return interpreter is not None and os.path.realpath(interpreter) != os.path.realpath(sys.executable)
 
 
 def package_root() -> Path:

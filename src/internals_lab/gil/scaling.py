@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional, Sequence, Tuple
 
 from . import remote
+from .interpreters import current
 from .workers import WorkerTimeout, run_processes, run_threads, warm_up
 from .workloads import get
 
@@ -57,14 +58,6 @@ class Scaling:
         return cls(**data)
 
 
-def _label() -> Tuple[str, bool, bool]:
-    import sysconfig
-
-    free = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    version = ".".join(map(str, sys.version_info[:3]))
-    return f"{version} {'free-threaded' if free else 'GIL'}", free, getattr(sys, "_is_gil_enabled", lambda: True)()
-
-
 def _run_interpreters(name: str, units: int, count: int, timeout: float) -> float:
     """Each worker thread runs the workload in its own sub-interpreter with its own GIL (PEP 684)."""
     try:
@@ -102,7 +95,7 @@ def measure_scaling(workload: str, workers: Sequence[int] = (1, 2, 4), *, mode: 
         raise ValueError("workers must be positive counts, for example (1, 2, 4)")
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
-    if interpreter is not None and os.path.realpath(interpreter) != os.path.realpath(sys.executable):
+    if remote.elsewhere(interpreter):
         data = remote.call(
             interpreter, "scaling._measure_as_dict", timeout=timeout * len(workers) * (repeats + 1) + 30,
             workload=workload, workers=list(workers), mode=mode, units=units, repeats=repeats,
@@ -134,8 +127,9 @@ def measure_scaling(workload: str, workers: Sequence[int] = (1, 2, 4), *, mode: 
     for count in workers:
         seconds = statistics.median(medians[count])
         points.append(ScalingPoint(count, seconds, (count / seconds) * base))
-    label, free, gil = _label()
-    return Scaling(workload, spec.kind, mode, label, free, gil, os.cpu_count() or 1, tuple(points))
+    here = current()
+    return Scaling(workload, spec.kind, mode, here.label, here.free_threaded, here.gil_enabled,
+                   os.cpu_count() or 1, tuple(points))
 
 
 def _measure_as_dict(worker_timeout: float = 60.0, **kwargs) -> dict:

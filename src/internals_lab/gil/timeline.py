@@ -7,14 +7,13 @@ are folded into running segments inside the measured interpreter, so only segmen
 """
 from __future__ import annotations
 
-import os
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import Optional, Tuple
 
 from . import remote
+from .interpreters import current
 
 __all__ = ["Track", "Timeline", "record_timeline"]
 
@@ -78,7 +77,7 @@ def record_timeline(threads: int = 2, duration: float = 0.06, *, gap: float = 0.
         raise ValueError("threads must be between 1 and 16")
     if not 0 < duration <= 5:
         raise ValueError("duration must be between 0 and 5 seconds")
-    if interpreter is not None and os.path.realpath(interpreter) != os.path.realpath(sys.executable):
+    if remote.elsewhere(interpreter):
         data = remote.call(interpreter, "timeline._timeline_as_dict", timeout=duration + 60, threads=threads,
                            duration=duration, gap=gap, switch_interval=switch_interval)
         return Timeline.from_dict(data)
@@ -112,10 +111,7 @@ def record_timeline(threads: int = 2, duration: float = 0.06, *, gap: float = 0.
         sys.setswitchinterval(previous)
     origin = origin_box[0]
     tracks = tuple(Track(f"thread {i + 1}", _segments(s, origin, int(gap * 1e9))) for i, s in enumerate(all_stamps))
-    import sysconfig
-
-    build = "free-threaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "GIL"
-    label = f"{'.'.join(map(str, sys.version_info[:3]))} {build}"
+    label = current().label
     return Timeline(label, interval, duration * 1000, tracks)
 
 
