@@ -53,3 +53,18 @@ def test_markdown_links_each_claim_to_its_anchor():
     for claim in claims:
         assert f"]({claim.evidence_anchor})" in text
         assert f"## Post {claim.post}" in text
+
+
+def test_per_version_verdicts_are_shown_and_checked(tmp_path):
+    entry = ('[[claim]]\nid="x"\npost=1\nclaim="c"\nverdict="false"\nversions="3.11, 3.14"\n'
+             'evidence="a#b"\nexplanation="e"\nby_version = {{ {table} }}\n')
+    (tmp_path / "ok.toml").write_text(entry.format(table='"3.11" = "true", "3.13t" = "true"'))
+    [claim] = load_claims(tmp_path / "ok.toml")
+    assert claim.verdict_on("3.11") == "true" and claim.verdict_on("3.14") == "false"
+    assert "on 3.11, 3.13t: **true**" in claims_markdown([claim])
+    (tmp_path / "same.toml").write_text(entry.format(table='"3.11" = "false"'))
+    with pytest.raises(ValueError, match="repeats the verdict"):
+        load_claims(tmp_path / "same.toml")
+    (tmp_path / "bad.toml").write_text(entry.format(table='"py3" = "true"'))
+    with pytest.raises(ValueError, match="not a version"):
+        load_claims(tmp_path / "bad.toml")

@@ -4,6 +4,7 @@ only on counts, on the shape of results, on cleanup, and on what each build repo
 import multiprocessing
 import os
 import shutil
+import platform
 import sys
 import sysconfig
 import threading
@@ -271,7 +272,7 @@ def test_remote_kills_a_call_that_overstays():
 def test_describe_agrees_with_sysconfig():
     me = interpreters.describe(sys.executable)
     assert me.free_threaded is FREE_THREADED_HERE
-    assert me.version == ".".join(map(str, sys.version_info[:3]))
+    assert me.version == platform.python_version()
 
 
 def test_describe_explains_a_broken_path():
@@ -360,7 +361,7 @@ def test_overhead_compares_every_program_on_both_builds():
     interpreters.find_builds.cache_clear()
     builds = interpreters.find_builds()
     if builds.free_threaded is None or builds.gil_twin is None:
-        pytest.skip("needs make python-ft's two builds")
+        pytest.skip("needs a free-threaded build and its GIL twin (make python)")
     overhead = measure_overhead(builds.free_threaded.executable, builds.gil_twin.executable, rounds=1, inner=1)
     assert [r.program for r in overhead.rows] == list(PROGRAMS)
     assert all(r.ratio > 0 for r in overhead.rows) and overhead.geometric_mean > 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import dis
 import stat
+import os
 import sys
 import textwrap
 
@@ -257,11 +258,20 @@ def test_straight_line_code_is_one_block():
 
 # --- versions -----------------------------------------------------------------------------
 
-def test_finder_reports_missing_versions(monkeypatch, tmp_path):
+def _empty_machine(monkeypatch, tmp_path):
+    """No interpreter anywhere the registry looks, but the kernel itself."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    for v in ("311", "312", "313"):
-        monkeypatch.delenv(f"INTERNALS_LAB_PYTHON{v}", raising=False)
-    found = find_interpreters(("3.9", "3.99"), search_roots=[str(tmp_path)])
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name in list(os.environ):
+        if name.startswith("INTERNALS_LAB_PYTHON"):
+            monkeypatch.delenv(name)
+
+
+def test_finder_reports_missing_versions(monkeypatch, tmp_path):
+    _empty_machine(monkeypatch, tmp_path)
+    found = find_interpreters(("3.9", "3.99"))
     assert found == {"3.9": None, "3.99": None}
     results = compare("x = 1", versions=("3.99",), interpreters=found)
     assert results[0].instructions is None and "not installed" in results[0].problem
@@ -269,15 +279,15 @@ def test_finder_reports_missing_versions(monkeypatch, tmp_path):
 
 def test_finder_rejects_an_impostor(monkeypatch, tmp_path):
     # A "python3" under a 3.98.0 directory that is really this interpreter must not count as 3.98.
-    fake = tmp_path / "3.98.0" / "bin" / "python3"
+    _empty_machine(monkeypatch, tmp_path)
+    fake = tmp_path / "versions" / "3.98.0" / "bin" / "python3"
     fake.parent.mkdir(parents=True)
     fake.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    assert find_interpreters(("3.98",), search_roots=[str(tmp_path)]) == {"3.98": None}
+    assert find_interpreters(("3.98",)) == {"3.98": None}
     here = f"{PY[0]}.{PY[1]}"
     # ...while the running interpreter is always found for its own version.
-    assert find_interpreters((here,), search_roots=[])[here] is not None
+    assert find_interpreters((here,))[here] is not None
 
 
 def test_compare_with_the_running_interpreter_matches_dis():

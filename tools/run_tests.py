@@ -1,9 +1,10 @@
 """Every test of the book, in stages, with the wall time of each (`make test`).
 
-Stages, in order: the free-threaded CPython build and its GIL twin (`make python-ft`,
-skipped when already built); the lab package's unit tests on the reference interpreter (3.13), then on
-3.12 and 3.11 when those interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded build (test tools in .cache/ft-test-deps);
-the toolchain tests
+Stages, in order: the interpreters (`make python`: CPython 3.14, 3.14t, 3.15 and 3.15t, each
+found on the machine or built once per machine from Debian's archive); the lab package's unit
+tests on the reference interpreter (3.14), then on 3.15, 3.13, 3.12 and 3.11 when those
+interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded
+builds 3.14t and 3.15t; the toolchain tests
 (notebook conventions, requirements, the nbgrader round trip of every assignment); every lab
 notebook under strict nbval (in parallel by file, except the timing-sensitive labs, which run
 alone); the book build (warnings are errors); the built site's checks; and the browser suite
@@ -20,10 +21,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-OTHER_VERSIONS = ("3.12", "3.11")
+# Every interpreter the book compares; tools/provision_python.py builds the missing ones.
+PROVISION = ["3.14", "3.14t", "3.15", "3.15t"]
+# Unit tests beside the reference (3.14, in .venv): each in its own .venv-<name>.
+OTHER_VERSIONS = ("3.15", "3.13", "3.12", "3.11")
+FREE_THREADED = ("3.14t", "3.15t")
+# The GIL lab's own tests, which must also pass where threads really run in parallel.
+FT_TESTS = ["tests/test_gil.py"]
 # Labs whose cells measure time or threads: never beside another notebook.
 SERIAL_NOTEBOOKS = ("gil", "event_loop", "optimization")
 UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/site", "--ignore=tests/browser"]
+# Any python3 runs the provisioning tool (it needs only the standard library).
+BOOT = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), PY)
 
 
 def pytest(python: str, *args: str) -> list[str]:
@@ -41,17 +50,11 @@ def nbval(paths: list[str], parallel: bool) -> list[str]:
     return pytest(PY, *(["-n", "2", "--dist", "loadfile"] if parallel else []), *args)
 
 
-FT_PYTHON = ROOT / ".cache" / "cpython" / "ft" / "bin" / "python3.13t"
-FT_DEPS = ROOT / ".cache" / "ft-test-deps"
-# The GIL lab's own tests, which must also pass where threads really run in parallel.
-FT_TESTS = ["tests/test_gil.py"]
-
-
 def stages() -> list[tuple[str, list[list[str]]]]:
     plan: list[tuple[str, list[list[str]]]] = [
-        # First, so that the unit tests, nbval and the book build all find both builds.
-        ("free-threaded CPython 3.13 and its GIL twin", [["bash", "tools/build_python_ft.sh"]]),
-        ("unit tests, CPython 3.13", [pytest(PY, "-n", "2", *UNIT)]),
+        # First, so that the unit tests, nbval and the book build all find every interpreter.
+        ("interpreters: CPython " + ", ".join(PROVISION), [[BOOT, "tools/provision_python.py", *PROVISION]]),
+        ("unit tests, CPython 3.14 (reference)", [pytest(PY, "-n", "2", *UNIT)]),
     ]
     for version in OTHER_VERSIONS:
         venv = ROOT / f".venv-{version}"
@@ -59,10 +62,12 @@ def stages() -> list[tuple[str, list[list[str]]]]:
             ["env", "OPTIONAL=1", "bash", "tools/venv.sh", version, str(venv), "requirements-unit.txt"],
             pytest(str(venv / "bin" / "python"), "-n", "2", *UNIT),
         ]))
-    plan.append(("GIL lab tests, free-threaded CPython 3.13", [
-        ["bash", "tools/ft_test_deps.sh", PY, str(FT_DEPS)],
-        ["env", f"PYTHONPATH=src:{FT_DEPS}", *pytest(str(FT_PYTHON), *FT_TESTS)],
-    ]))
+    for version in FREE_THREADED:
+        venv = ROOT / f".venv-{version}"
+        plan.append((f"GIL lab tests, free-threaded CPython {version}", [
+            ["env", "OPTIONAL=1", "bash", "tools/venv.sh", version, str(venv), "requirements-ft.txt"],
+            ["env", "PYTHONPATH=src", *pytest(str(venv / "bin" / "python"), *FT_TESTS)],
+        ]))
     plan.append(("toolchain: notebooks, requirements, assignments", [pytest(PY, "-n", "2", "tests/toolchain")]))
     parallel, serial = notebooks()
     nb_cmds = ([nbval(parallel, True)] if parallel else []) + ([nbval(serial, False)] if serial else [])

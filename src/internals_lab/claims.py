@@ -16,10 +16,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Claim", "VERDICTS", "load_claims", "evidence_problems", "claims_markdown", "default_registry"]
+__all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "evidence_problems", "claims_markdown", "default_registry"]
 
 VERDICTS = ("true", "partly true", "false", "version-dependent")
 _FIELDS = ("id", "post", "claim", "verdict", "versions", "evidence", "explanation")
+# Optional: where the verdict differs from the reference interpreter's, per version or build
+# ("3.11", "3.13t"). The one verdict per version the claims page shows comes from here.
+_OPTIONAL = ("by_version",)
+REFERENCE = "3.14"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class Claim:
     versions: str       # the CPython versions the verdict was checked on
     evidence: str       # where the evidence cell is: "<path>#<cell id or label>"
     explanation: str    # one or two sentences: what the evidence shows
+    by_version: tuple = ()   # ((version, verdict), ...) where it differs from `verdict`
+
+    def verdict_on(self, version: str) -> str:
+        """The verdict on one interpreter ("3.12", "3.14t"); the reference's unless listed."""
+        return dict(self.by_version).get(version, self.verdict)
 
     @property
     def evidence_path(self) -> str:
@@ -56,12 +65,22 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     claims = []
     for number, entry in enumerate(data.get("claim", []), start=1):
         missing = [f for f in _FIELDS if f not in entry]
-        extra = sorted(set(entry) - set(_FIELDS))
+        extra = sorted(set(entry) - set(_FIELDS) - set(_OPTIONAL))
         if missing or extra:
             raise ValueError(f"{path}: claim #{number} ({entry.get('id', '?')}): missing {missing}, unknown {extra}")
-        claim = Claim(**{f: entry[f] for f in _FIELDS})
-        if claim.verdict not in VERDICTS:
-            raise ValueError(f"{path}: claim {claim.id}: verdict {claim.verdict!r} is not one of {VERDICTS}")
+        by_version = entry.get("by_version", {})
+        if not isinstance(by_version, dict):
+            raise ValueError(f"{path}: claim {entry['id']}: by_version must be a table of version = verdict")
+        claim = Claim(**{f: entry[f] for f in _FIELDS}, by_version=tuple(sorted(by_version.items())))
+        for verdict in (claim.verdict, *dict(claim.by_version).values()):
+            if verdict not in VERDICTS:
+                raise ValueError(f"{path}: claim {claim.id}: verdict {verdict!r} is not one of {VERDICTS}")
+        for version, verdict in claim.by_version:
+            if not re.fullmatch(r"3\.\d+t?", version):
+                raise ValueError(f"{path}: claim {claim.id}: {version!r} is not a version like 3.12 or 3.14t")
+            if verdict == claim.verdict:
+                raise ValueError(f"{path}: claim {claim.id}: by_version repeats the verdict for {version}; "
+                                 "list only the versions where it differs")
         claims.append(claim)
     ids = [c.id for c in claims]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -124,9 +143,15 @@ def claims_markdown(claims: list[Claim]) -> str:
     for post in sorted({c.post for c in claims}):
         out.append(f"## Post {post}\n")
         for c in (c for c in claims if c.post == post):
+            differs = ""
+            if c.by_version:
+                grouped: dict[str, list[str]] = {}
+                for version, verdict in c.by_version:
+                    grouped.setdefault(verdict, []).append(version)
+                differs = "".join(f"; on {', '.join(vs)}: **{v}**" for v, vs in grouped.items())
             out.append(
                 f"**{c.claim}**\n\n"
-                f"- Verdict: **{c.verdict}** (checked on CPython {c.versions})\n"
+                f"- Verdict on {REFERENCE}: **{c.verdict}**{differs} (checked on CPython {c.versions})\n"
                 f"- {c.explanation}\n"
                 f"- Evidence: [the cell that shows it]({c.evidence_anchor}) (`{c.evidence}`)\n"
             )

@@ -12,7 +12,7 @@ Design (data before presentation, after `Lib/dis.py`):
 - `run(async_fn)` is asyncio.run() that also works inside Jupyter (whose kernel runs a loop).
 - `future_links()` answers "who holds the future a suspended task waits on?" with booleans;
   `compare_memory()` measures an idle Task against an idle thread (tracemalloc and RSS).
-- `run_on_versions()` runs a snippet under 3.11, 3.12 and 3.13 when those interpreters exist.
+- `run_on_versions()` runs a snippet under 3.11 to 3.15 when those interpreters exist.
 - Renderers (`show_timeline`, `show_frame`, `await_chain_graph`, `steps_view`, `stepper`) only
   draw these records; the Graphviz layout and ipywidgets are reached only inside them.
 
@@ -30,11 +30,9 @@ import collections.abc
 import contextlib
 import dis
 import gc
-import glob
 import html
 import inspect
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -648,20 +646,13 @@ class VersionRun:
 
 
 def _interpreter_for(version: str) -> str | None:
-    if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
-        return sys.executable
-    roots = [os.environ.get("PYENV_ROOT", ""), os.path.expanduser("~/.pyenv")]
-    for root in filter(None, roots):
-        found = sorted(glob.glob(os.path.join(root, "versions", f"{version}.*", "bin", "python3")))
-        # skip free-threaded builds ("3.13.0t"): their frames are the same, their build is not
-        found = [f for f in found if not os.path.basename(os.path.dirname(os.path.dirname(f))).endswith("t")]
-        if found:
-            return found[-1]
-    found = shutil.which(f"python{version}")
-    return None if found is None or "shims" in found.split(os.sep) else found
+    from . import interpreters   # the one place that finds interpreters
+
+    found = interpreters.find(version)
+    return found.executable if found else None
 
 
-def run_on_versions(source: str, versions: Iterable[str] = ("3.11", "3.12", "3.13"),
+def run_on_versions(source: str, versions: Iterable[str] = ("3.11", "3.12", "3.13", "3.14", "3.15"),
                     *, timeout: float = 60.0) -> list[VersionRun]:
     """Run `source` in a fresh interpreter of each version that is installed (PYTHONHASHSEED=0)."""
     runs = []

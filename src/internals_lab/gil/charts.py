@@ -24,7 +24,7 @@ def _svg_open(width: int, height: int) -> str:
 def builds_table(builds) -> Table:
     caption = "Interpreters this lab can compare"
     if builds.debian_source:
-        caption += f" (make python-ft built both from Debian's python3.13 source {builds.debian_source})"
+        caption += f" (make python built both from the upstream tarball of Debian's {builds.debian_source})"
     return Table(["role", "interpreter", "found by", "path"], builds.as_rows(), caption)
 
 

@@ -1,32 +1,28 @@
 """Stage 7, across versions: the same source compiled by several CPython interpreters.
 
 Design: bytecode is an implementation detail that changes in every minor release, and only
-the interpreter of a version can compile for it. `find_interpreters()` looks for each wanted
-version (pyenv's versions directory, `pythonX.Y` on PATH, the running interpreter; an
-`INTERNALS_LAB_PYTHON3XX` environment variable wins) and checks each candidate by running
+the interpreter of a version can compile for it. `find_interpreters()` asks
+`internals_lab.interpreters`, the one place that finds interpreters and checks each by running
 it. `compare()` sends the source to each one in a subprocess (stdin, no shell, a timeout,
 PYTHONHASHSEED=0 so set constants come out in a fixed order) and collects opnames as JSON.
 Missing interpreters are reported by name, never silently skipped.
 """
 from __future__ import annotations
 
-import glob
 import json
 import os
-import re
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import interpreters as registry
 from .source import as_text
 
 __all__ = ["Interpreter", "find_interpreters", "VersionResult", "compare", "compare_tokens", "WANTED"]
 
-WANTED = ("3.11", "3.12", "3.13")
+WANTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
 
-# Runs inside the other interpreter: stdlib only, and valid on 3.8 through 3.13.
+# Runs inside the other interpreter: stdlib only, and valid on 3.8 through 3.15.
 _PROBE = r"""
 import dis, io, json, sys, tokenize, types
 src = sys.stdin.buffer.read().decode("utf-8")
@@ -62,55 +58,12 @@ class Interpreter:
     path: str
 
 
-def _version_of(path: str) -> str | None:
-    try:
-        out = subprocess.run([path, "-I", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-                             capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() if out.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+", out.stdout.strip()) else None
-
-
-def _patch_key(path: str) -> tuple[int, ...]:
-    match = re.search(r"/(\d+)\.(\d+)\.(\d+)/", path)
-    return tuple(int(x) for x in match.groups()) if match else (0,)
-
-
-def _candidates(version: str, search_roots: list[str]) -> list[str]:
-    env = os.environ.get("INTERNALS_LAB_PYTHON" + version.replace(".", ""))
-    found = [env] if env else []
-    if sys.version_info[:2] == tuple(int(x) for x in version.split(".")):
-        found.append(sys.executable)
-    for root in search_roots:
-        # Plain X.Y.Z releases only (no 3.13.0t free-threaded or -dev builds); newest patch first.
-        paths = [p for p in glob.glob(os.path.join(root, f"{version}.*", "bin", "python3"))
-                 if re.search(rf"/{re.escape(version)}\.\d+/bin/python3$", p)]
-        found.extend(sorted(paths, key=_patch_key, reverse=True))
-    on_path = shutil.which(f"python{version}")
-    if on_path:
-        found.append(on_path)
-    return list(dict.fromkeys(found))
-
-
-def _default_roots() -> list[str]:
-    roots = []
-    if os.environ.get("PYENV_ROOT"):
-        roots.append(os.path.join(os.environ["PYENV_ROOT"], "versions"))
-    roots += [os.path.expanduser("~/.pyenv/versions"), "/root/.pyenv/versions", "/opt/python"]
-    return list(dict.fromkeys(roots))
-
-
-def find_interpreters(versions=WANTED, search_roots: list[str] | None = None) -> dict[str, Interpreter | None]:
-    """{"3.11": Interpreter or None, ...}: the first working candidate for each version."""
-    roots = _default_roots() if search_roots is None else search_roots
+def find_interpreters(versions=WANTED) -> dict[str, Interpreter | None]:
+    """{"3.11": Interpreter or None, ...}, as `internals_lab.interpreters` finds them."""
     result: dict[str, Interpreter | None] = {}
     for version in versions:
-        result[version] = None
-        for path in _candidates(version, roots):
-            full = _version_of(path)
-            if full and full.rsplit(".", 1)[0] == version:
-                result[version] = Interpreter(version, full, path)
-                break
+        found = registry.find(version)
+        result[version] = Interpreter(version, found.version, found.executable) if found else None
     return result
 
 
