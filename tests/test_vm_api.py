@@ -166,3 +166,72 @@ def test_handled_exceptions_are_not_kept_alive_without_bound():
     vm.run_code(compile("for i in range(500):\n    try:\n        raise ValueError(i)\n    except ValueError:\n        pass\n",
                         "<vm>", "exec"), {"__name__": "__main__"})
     assert len(vm.traceback) <= 64
+
+
+def _cpython_prints(source: str) -> str:
+    """What a fresh CPython process (the same interpreter, no future flags) prints for `source`."""
+    import subprocess
+    done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+ANNOTATED = ("def f(x: int, *, y: 'str' = '') -> list[int]:\n    pass\n"
+             "class C:\n    field: float\n"
+             "print(f.__annotations__, C.__annotations__)\n")
+
+
+def test_programs_do_not_inherit_the_vms_future_flags(capsys):
+    # vm/__init__.py has `from __future__ import annotations`; a compile() without
+    # dont_inherit=True passed it on, and every program saw its annotations as strings.
+    run(ANNOTATED)
+    assert capsys.readouterr().out == _cpython_prints(ANNOTATED)
+
+
+def test_exec_and_eval_inside_the_vm_compile_with_the_programs_future_flags(capsys):
+    # CPython's exec/eval inherit the future flags of the code that calls them: none here,
+    # `annotations` in the second program (whose own annotations are then strings too).
+    plain = ("ns = {}\nexec('def g(a: int) -> bool: pass', ns)\n"
+             "print(ns['g'].__annotations__, eval('(lambda: 1)()'))\n")
+    future = "from __future__ import annotations\n" + plain + ANNOTATED
+    for source in (plain, future):
+        run(source)
+        assert capsys.readouterr().out == _cpython_prints(source)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 15), reason="`lazy import` is new in 3.15 (PEP 810)")
+def test_lazy_imports_are_refused_not_made_eager():
+    # A lazy import object can only be made by CPython from a module-level frame; importing
+    # eagerly instead would change when the module runs, so the VM says it cannot.
+    with pytest.raises(UnimplementedOpcode, match="IMPORT_NAME .*lazy import of 'json'"):
+        run("lazy import json\n")
+    assert run("import json\nr = json.dumps([1])\n")["r"] == "[1]"
+
+
+# A program that needs each instruction 3.14 added (what CPython's compiler emits for it).
+NEEDS_314_INSTRUCTION = {
+    "LOAD_SMALL_INT": "x = 7\n",
+    "LOAD_FAST_BORROW": "def f(a):\n    return a\nf(1)\n",
+    "LOAD_COMMON_CONSTANT": "try:\n    assert False\nexcept AssertionError:\n    pass\n",
+    "LOAD_SPECIAL": "import io\nwith io.StringIO():\n    pass\n",
+    "NOT_TAKEN": "x = [1]\nif x:\n    y = 1\n",
+    "POP_ITER": "for i in ():\n    pass\n",
+    "BUILD_INTERPOLATION": "t = t'{1}'\n",
+    "BUILD_TEMPLATE": "t = t'a'\n",
+}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="instructions new in 3.14")
+@pytest.mark.parametrize("opname", sorted(NEEDS_314_INSTRUCTION))
+def test_a_missing_314_handler_is_reported_by_name(monkeypatch, opname):
+    import dis
+    from internals_lab.vm import interpreter
+    source = NEEDS_314_INSTRUCTION[opname]
+    code = compile(source, "<vm>", "exec", dont_inherit=True)
+    emitted = {i.opname for c in (code, *[k for k in code.co_consts if hasattr(k, "co_code")])
+               for i in dis.get_instructions(c)}
+    assert opname in emitted  # the program really needs it on this interpreter
+    run(source)
+    monkeypatch.delitem(interpreter.HANDLERS, opname)
+    with pytest.raises(UnimplementedOpcode) as info:
+        run(source)
+    assert info.value.opname == opname

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dis
 import pathlib
+import sys
 
 import pytest
 
@@ -42,9 +43,24 @@ def test_corpus_reaches_the_core_instructions(fresh):
     core = {"LOAD_FAST", "STORE_FAST", "LOAD_GLOBAL", "BINARY_OP", "COMPARE_OP", "CALL",
             "FOR_ITER", "YIELD_VALUE", "SEND", "PUSH_EXC_INFO", "RERAISE", "CHECK_EXC_MATCH",
             "MATCH_CLASS", "MATCH_KEYS", "UNPACK_EX", "BUILD_MAP", "IMPORT_NAME", "IMPORT_FROM",
-            "LOAD_BUILD_CLASS", "MAKE_CELL", "LOAD_DEREF", "RAISE_VARARGS", "BEFORE_WITH",
+            "LOAD_BUILD_CLASS", "MAKE_CELL", "LOAD_DEREF", "RAISE_VARARGS",
             "WITH_EXCEPT_START", "CALL_FUNCTION_EX", "DICT_MERGE"}
+    if sys.version_info >= (3, 14):
+        # 3.14's new instructions, each reached by the corpus (so compared against CPython).
+        core |= {"LOAD_SMALL_INT", "LOAD_FAST_BORROW", "LOAD_FAST_BORROW_LOAD_FAST_BORROW",
+                 "LOAD_COMMON_CONSTANT", "LOAD_SPECIAL", "NOT_TAKEN", "POP_ITER",
+                 "BUILD_TEMPLATE", "BUILD_INTERPOLATION", "SET_FUNCTION_ATTRIBUTE"}
+    else:
+        core |= {"BEFORE_WITH"}  # 3.14 replaced it with LOAD_SPECIAL
     assert core <= set(fresh.executed)
+
+
+def test_comparison_shows_what_314_added_and_removed():
+    rows = {r["opname"]: r for r in comparison(("3.13", "3.14"))}
+    assert rows["LOAD_SMALL_INT"]["3.13"] is None and rows["LOAD_SMALL_INT"]["3.14"] == "executed"
+    assert rows["LOAD_SPECIAL"]["3.14"] == "executed"
+    assert rows["BEFORE_WITH"]["3.13"] == "executed" and rows["BEFORE_WITH"]["3.14"] is None
+    assert rows["BINARY_SUBSCR"]["3.14"] is None
 
 
 def test_comparison_lists_version_specific_opcodes():

@@ -7,11 +7,13 @@ exercise classes, closures, generators, comprehensions and exceptions written by
 from __future__ import annotations
 
 import pathlib
+import re
+import sys
 import sysconfig
 
 import pytest
 
-from internals_lab.vm import VirtualMachine
+from internals_lab.vm import UnimplementedOpcode, VirtualMachine
 from internals_lab.vm.interpreter import recursion_room
 
 STDLIB = pathlib.Path(sysconfig.get_paths()["stdlib"])
@@ -30,14 +32,18 @@ CHECKS = {
 }
 
 
+LAZY_IMPORT = re.compile(r"^\s*lazy\s+(import|from)\s", re.MULTILINE)
+
+
 def run_module(source: str, path: str, name: str, expression: str, in_vm: bool):
-    code = compile(source, path, "exec")
+    code = compile(source, path, "exec", dont_inherit=True)  # no future flags from this file
     namespace = {"__name__": name.replace("/", "."), "__file__": path}
     if in_vm:
         vm = VirtualMachine()
         with recursion_room(vm):
             vm.run_code(code, namespace)
-            return repr(VirtualMachine().run_code(compile(expression, "<check>", "eval"), namespace))
+            return repr(VirtualMachine().run_code(compile(expression, "<check>", "eval", dont_inherit=True),
+                                                  namespace))
     exec(code, namespace)
     return repr(eval(expression, namespace))
 
@@ -45,6 +51,13 @@ def run_module(source: str, path: str, name: str, expression: str, in_vm: bool):
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_stdlib_module_behaves_the_same_in_the_vm(module):
     path = STDLIB / f"{module}.py"
+    if not path.exists():  # a package on this version (3.14 made `string` one)
+        path = STDLIB / module / "__init__.py"
     source = path.read_text(encoding="utf-8")
     expected = run_module(source, str(path), module, CHECKS[module], in_vm=False)
+    if sys.version_info >= (3, 15) and LAZY_IMPORT.search(source):
+        # 3.15's stdlib uses PEP 810 lazy imports, which the VM refuses rather than imports eagerly.
+        with pytest.raises(UnimplementedOpcode, match="lazy import"):
+            run_module(source, str(path), module, CHECKS[module], in_vm=True)
+        return
     assert run_module(source, str(path), module, CHECKS[module], in_vm=True) == expected

@@ -44,6 +44,17 @@ def test_trace_is_json_ready():
     assert all(" at 0x" not in v for step in data["steps"] for v in step["stack_after"])
 
 
+def test_trace_arg_is_the_instructions_own_argument():
+    # The raw argument dis reports (an index into co_consts, the int of LOAD_SMALL_INT, a jump
+    # delta), never what the VM decoded it into (the constant itself, an instruction index).
+    source = "x = 100000\ny = x + 7\nfor i in range(2):\n    pass\n"
+    code = compile(source, "<vm>", "exec")
+    expected = {i.offset: i.arg for i in dis.get_instructions(code)}
+    steps = trace(source).steps
+    assert steps and all(s.arg == expected[s.offset] for s in steps)
+    assert any(s.opname == "LOAD_CONST" for s in steps)
+
+
 def test_step_cap_ends_a_runaway_loop_with_a_message():
     t = trace("while True:\n    pass\n", max_steps=300)
     assert len(t.steps) == 300
@@ -54,6 +65,14 @@ def test_program_exception_is_recorded_not_raised():
     t = trace("x = 1\nx.missing\n")
     assert t.exception == "AttributeError: 'int' object has no attribute 'missing'"
     assert t.steps[-1].exception == "raised"
+
+
+def test_traced_programs_do_not_inherit_the_tracers_future_flags():
+    import subprocess
+    source = "def f(x: int) -> list[int]:\n    pass\nprint(f.__annotations__)\n"
+    expected = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True,
+                              check=True).stdout
+    assert trace(source).output == expected
 
 
 def test_trace_restores_stdout_even_when_the_program_raises():
@@ -115,6 +134,16 @@ def test_trace_carries_the_listing_of_every_code_that_ran():
     function_code = next(c for c in module.co_consts if hasattr(c, "co_code"))
     assert [i["offset"] for i in t.codes[inner.code]] == [i.offset for i in dis.get_instructions(function_code)]
     assert all(any(i["offset"] == s.offset for i in t.codes[s.code]) for s in t.steps)
+
+
+def test_codes_with_the_same_name_and_line_keep_their_own_listings():
+    # Two generator expressions on one line: same co_qualname and co_firstlineno.
+    t = trace("a = [1, 2]\nr = (sum(x for x in a), max(y * 2 for y in a if y))\n")
+    genexpr_keys = {s.code for s in t.steps if s.function == "<genexpr>"}
+    assert len(genexpr_keys) == 2
+    for step in t.steps:
+        listing = {row["offset"]: row["opname"] for row in t.codes[step.code]}
+        assert listing[step.offset] == step.opname
 
 
 CORPUS = [s for s in __import__("internals_lab.vm.corpus", fromlist=["x"]).load_corpus(

@@ -156,3 +156,23 @@ async def main():
     except asyncio.CancelledError:
         return "main saw cancel"
 result = asyncio.run(main())
+# %% async_with_results_that_cannot_be_awaited
+import asyncio
+class BadEnter:
+    def __aenter__(self): return 1
+    async def __aexit__(self, *a): pass
+class BadExit:
+    async def __aenter__(self): return 1
+    def __aexit__(self, *a): return [2]
+async def main():
+    for cm in (BadEnter(), BadExit()):
+        try:
+            async with cm:
+                pass
+        except TypeError as e:
+            print(type(cm).__name__, e)
+    try:
+        await 5
+    except TypeError as e:
+        print("await", e)
+asyncio.run(main())

@@ -1,8 +1,11 @@
 """The teaching VM beside CPython: handlers, exception tables, and how tools watch execution.
 
 Design: `handler_excerpt` pairs the VM's handler for an instruction (its source, through
-`inspect.getsource`) with the place the same instruction is defined in CPython 3.13
-(`Python/bytecodes.c` at v3.13.0; this module links to it and does not quote it).
+`inspect.getsource`) with the place the same instruction is defined in CPython's
+`Python/bytecodes.c` (this module links to it and does not quote it): at v3.13.0 on 3.11-3.13,
+whose handlers the chapter compares with 3.13; from 3.14 at the running interpreter's own
+release tag, since 3.14 and 3.15 define instructions (LOAD_SMALL_INT, LOAD_SPECIAL, ...) that
+3.13's file does not have.
 `exception_table` decodes a code object's 3.11+ exception table into rows. `settrace_events`
 and `monitoring_events` watch one call of a small function with `sys.settrace` and with
 `sys.monitoring` (PEP 669, 3.12+) and return the events as records; both put every hook back
@@ -18,8 +21,19 @@ from dataclasses import dataclass
 __all__ = ["BYTECODES_C", "CEVAL_C", "HandlerExcerpt", "handler_excerpt", "excerpts_table",
            "Excerpts", "ExceptionRow", "exception_table", "Event", "settrace_events", "monitoring_events"]
 
-BYTECODES_C = "https://github.com/python/cpython/blob/v3.13.0/Python/bytecodes.c"
-CEVAL_C = "https://github.com/python/cpython/blob/v3.13.0/Python/ceval.c"
+
+def _release_tag(version=sys.version_info) -> str:
+    """CPython's git tag for `version` ("v3.14.7", "v3.15.0rc1"); v3.13.0 before 3.14."""
+    if version[:2] < (3, 14):
+        return "v3.13.0"
+    suffix = {"alpha": "a", "beta": "b", "candidate": "rc"}.get(version.releaselevel)
+    serial = f"{suffix}{version.serial}" if suffix else ""
+    return f"v{version.major}.{version.minor}.{version.micro}{serial}"
+
+
+CPYTHON_TAG = _release_tag()
+BYTECODES_C = f"https://github.com/python/cpython/blob/{CPYTHON_TAG}/Python/bytecodes.c"
+CEVAL_C = f"https://github.com/python/cpython/blob/{CPYTHON_TAG}/Python/ceval.c"
 
 
 @dataclass(frozen=True)
@@ -27,7 +41,7 @@ class HandlerExcerpt:
     opname: str
     vm_handler: str      # the handler function's name (aliases share one function)
     vm_source: str       # inspect.getsource of that handler
-    cpython_file: str    # where CPython 3.13 defines the instruction
+    cpython_file: str    # where CPython (at CPYTHON_TAG) defines the instruction
     cpython_url: str
 
     def __str__(self) -> str:
@@ -43,7 +57,7 @@ def handler_excerpt(opname: str) -> HandlerExcerpt:
                          f"(it has {len(HANDLERS)}, e.g. LOAD_FAST, BINARY_OP, FOR_ITER)")
     fn = HANDLERS[opname]
     return HandlerExcerpt(opname, fn.__name__, inspect.getsource(fn).rstrip("\n"),
-                          "Python/bytecodes.c (v3.13.0)", BYTECODES_C)
+                          f"Python/bytecodes.c ({CPYTHON_TAG})", BYTECODES_C)
 
 
 class Excerpts:
@@ -63,7 +77,7 @@ class Excerpts:
         parts = ['<div class="internals-lab-excerpts">']
         for e in self.excerpts:
             parts.append(f'<p><code>{html.escape(e.opname)}</code>: the VM\'s <code>{html.escape(e.vm_handler)}</code>; '
-                         f'CPython 3.13 defines it in <a href="{html.escape(e.cpython_url)}">Python/bytecodes.c</a></p>'
+                         f'CPython {CPYTHON_TAG} defines it in <a href="{html.escape(e.cpython_url)}">Python/bytecodes.c</a></p>'
                          f"<pre>{html.escape(e.vm_source)}</pre>")
         parts.append("</div>")
         return "".join(parts)

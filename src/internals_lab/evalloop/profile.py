@@ -43,7 +43,8 @@ def profile_vm(source: str, repeat: int = 1, isolated: bool = True) -> list[Prof
     """
     if not isinstance(source, str):
         raise TypeError(f"profile_vm() needs the program's source as a str, not {type(source).__name__}")
-    compile(source, "<profiled>", "exec")  # a syntax error surfaces here, with its own message
+    # A syntax error surfaces here, with its own message (dont_inherit: as `vm.run` compiles).
+    compile(source, "<profiled>", "exec", dont_inherit=True)
     if isolated:
         return _profile_in_subprocess(source, repeat)
     return _profile_here(source, repeat)
@@ -105,12 +106,16 @@ def _main() -> None:
     print(json.dumps({"rows": [[r.function, r.module, r.calls, r.tottime, r.cumtime] for r in rows]}))
 
 
+# The VM's modules that define opcode handlers (what 3.14 and 3.15 changed is in ops_314/ops_315).
+_HANDLER_FILES = ("interpreter.py", "ops_314.py", "ops_315.py")
+
+
 def handler_counts(rows: list[ProfileRow]) -> dict[str, int]:
     """Calls of each opcode handler (`op_NAME` functions of the VM), by handler name."""
-    return {r.function: r.calls for r in rows if r.function.startswith("op_") and r.module == "interpreter.py"}
+    return {r.function: r.calls for r in rows if r.function.startswith("op_") and r.module in _HANDLER_FILES}
 
 
-_VM_FILES = ("interpreter.py", "frame.py", "functions.py", "tracing.py", "__init__.py")
+_VM_FILES = (*_HANDLER_FILES, "frame.py", "functions.py", "tracing.py", "__init__.py")
 
 
 def profile_table(rows: list[ProfileRow], top: int = 10, times: bool = True, vm_only: bool = True):
@@ -149,7 +154,8 @@ def vm_vs_cpython(source: str, repeats: int = 7, warmup: int = 2) -> SpeedRatio:
     from ..vm import VirtualMachine
     from ..vm.interpreter import recursion_room
 
-    code = compile(source, "<timed>", "exec")
+    # dont_inherit: the program must not inherit this module's `from __future__ import annotations`.
+    code = compile(source, "<timed>", "exec", dont_inherit=True)
 
     def in_vm():
         vm = VirtualMachine()
@@ -249,7 +255,7 @@ def specialization_gain(source: str, repeats: int = 7, warmup: int = 2) -> Speci
     from ..vm.interpreter import recursion_room
 
     QuickeningVM = quickening_vm_class()
-    code = compile(source, "<timed>", "exec")
+    code = compile(source, "<timed>", "exec", dont_inherit=True)  # no future flags of ours
 
     def once(cls):
         vm = cls()

@@ -1,6 +1,6 @@
 """The teaching VM: a Python interpreter, written in Python, for the bytecode CPython compiles.
 
-Design: `run` compiles a program with the running interpreter (3.11, 3.12 or 3.13) and executes
+Design: `run` compiles a program with the running interpreter (3.11 to 3.15) and executes
 the resulting code objects in `interpreter.VirtualMachine`, one `op_NAME` handler per opcode.
 `trace` does the same while recording every instruction as plain data for the trace player.
 
@@ -14,7 +14,11 @@ Where a program can still tell it runs in the VM (deliberate limits of a teachin
   `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines), and a
   warning raised by an operation is attributed to the VM's source line, not the program's;
 - PEP 695 bounds, constraints and `type` alias values are evaluated when defined, not lazily;
-- imported modules run in CPython (the VM imports through `__import__`).
+- imported modules run in CPython (the VM imports through `__import__`);
+- `annotationlib`'s STRING and FORWARDREF formats (3.14+) rebuild an `__annotate__` function
+  as a real function with fake globals, so that evaluation runs in CPython, not in the VM;
+- `lazy import` (3.15, PEP 810) raises UnimplementedOpcode: only CPython can make the lazy
+  import object, and importing eagerly instead would change when the module runs.
 """
 from __future__ import annotations
 
@@ -40,7 +44,9 @@ def run(source: str, filename: str = "<vm>", *, max_steps: int | None = None) ->
     """
     if not isinstance(source, str):
         raise TypeError(f"run() needs the program's source as a str, not {type(source).__name__}")
-    code = compile(source, filename, "exec")
+    # dont_inherit: this module's own `from __future__ import annotations` must not leak into
+    # the program (it would turn every annotation the program makes into a string).
+    code = compile(source, filename, "exec", dont_inherit=True)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     vm = VirtualMachine()
     if max_steps is not None:

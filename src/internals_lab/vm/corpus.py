@@ -80,5 +80,6 @@ def outcome_of(execute, source: str) -> Outcome:
 
 def run_in_cpython(source: str) -> dict:
     namespace = {"__name__": "__main__"}
-    exec(compile(source, "<vm>", "exec"), namespace)
+    # dont_inherit, as in `vm.run`: the snippet gets no future flags from this module.
+    exec(compile(source, "<vm>", "exec", dont_inherit=True), namespace)
     return namespace

@@ -26,9 +26,10 @@ __all__ = ["OpcodeCoverage", "measure", "stored_report", "report_path", "compari
            "comparison_table"]
 
 DATA = pathlib.Path(__file__).parent / "data"
-# Never produced by the compiler: placeholders, and the instruction the JIT/tier-2 inserts.
+# Never produced by the compiler: placeholders, and the instructions the JIT/tier-2 inserts
+# (TRACE_RECORD, 3.15: recording a trace for the JIT).
 _NOT_COMPILED = {"CACHE", "RESERVED", "ENTER_EXECUTOR", "INTERPRETER_EXIT", "INSTRUMENTED_LINE",
-                 "INSTRUMENTED_INSTRUCTION"}
+                 "INSTRUMENTED_INSTRUCTION", "TRACE_RECORD"}
 
 
 @dataclass
@@ -71,7 +72,7 @@ def measure(corpus_dir) -> OpcodeCoverage:
         # runaway recursion, so the counts do not depend on who calls measure().
         with contextlib.redirect_stdout(io.StringIO()), recursion_room(vm):
             try:
-                vm.run_code(compile(snippet.source, "<vm>", "exec"), namespace)
+                vm.run_code(compile(snippet.source, "<vm>", "exec", dont_inherit=True), namespace)
             except Exception:  # snippets that end in an exception are part of the corpus
                 pass
             namespace.clear()
@@ -89,7 +90,7 @@ def report_path(version: str | None = None) -> pathlib.Path:
 
 
 def stored_report(version: str | None = None) -> OpcodeCoverage:
-    """The committed report for `version` ("3.11", "3.12", "3.13"; default: the running one)."""
+    """The committed report for `version` ("3.11" ... "3.15"; default: the running one)."""
     path = report_path(version)
     if not path.exists():
         raise FileNotFoundError(f"no stored opcode coverage report for Python {version}: {path}")

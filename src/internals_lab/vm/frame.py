@@ -84,7 +84,7 @@ _JUMPS = set(getattr(dis, "hasjump", [])) | set(dis.hasjrel) | set(dis.hasjabs)
 class DecodedCode:
     """A code object decoded once: per-instruction lists, indexed by instruction number."""
 
-    __slots__ = ("code", "opnames", "args", "offsets", "positions", "handlers",
+    __slots__ = ("code", "opnames", "args", "opargs", "offsets", "positions", "handlers",
                  "argreprs", "index_of_offset", "names", "ncells_start", "ops")
 
     def __init__(self, code: CodeType) -> None:
@@ -96,6 +96,7 @@ class DecodedCode:
         self.positions = [tuple(ins.positions) if ins.positions else (None,) * 4
                           for ins in instructions]
         self.argreprs = [ins.argrepr for ins in instructions]
+        self.opargs = [ins.arg for ins in instructions]  # as in the bytecode (None: no argument)
         self.names = local_names(code)
         self.args = [self._argument(ins) for ins in instructions]
         table = parse_exception_table(code)
@@ -118,6 +119,8 @@ class DecodedCode:
             return self.index_of_offset[ins.argval]
         if name in ("LOAD_CONST", "RETURN_CONST", "KW_NAMES"):
             return self.code.co_consts[ins.arg]
+        if name == "IMPORT_NAME" and VERSION >= (3, 15):  # bit 0: `lazy import` (PEP 810)
+            return (ins.argval, bool(ins.arg & 1))
         if name in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "STORE_GLOBAL", "DELETE_GLOBAL",
                     "STORE_ATTR", "DELETE_ATTR", "IMPORT_NAME", "IMPORT_FROM", "LOAD_METHOD"):
             return ins.argval

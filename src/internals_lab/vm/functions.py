@@ -28,6 +28,7 @@ CO_VARKEYWORDS = 0x08
 CO_GENERATOR = 0x20
 CO_COROUTINE = 0x80
 CO_ASYNC_GENERATOR = 0x200
+CO_HAS_DOCSTRING = 0x4000000  # 3.14+: co_consts[0] is the docstring only when this is set
 
 
 def _quoted_list(names: list[str]) -> str:
@@ -57,7 +58,7 @@ def _attribute(slot: str, doc: str):
 # per-function attribute below).
 class VMFunction:
     __slots__ = ("_vm", "_code", "_globals", "_defaults", "_kwdefaults",
-                 "_closure", "_annotations", "_doc", "_module", "_type_params", "_decoded",
+                 "_closure", "_annotations", "_annotate", "_doc", "_module", "_type_params", "_decoded",
                  "_builtins", "_nlocalsplus", "_keyword_slots", "_simple", "_generatorlike",
                  "__dict__", "__weakref__")
 
@@ -66,7 +67,52 @@ class VMFunction:
     __defaults__ = _attribute("_defaults", "defaults of positional parameters")
     __kwdefaults__ = _attribute("_kwdefaults", "defaults of keyword-only parameters")
     __closure__ = _attribute("_closure", "cells of the free variables")
-    __annotations__ = _attribute("_annotations", "annotations")
+    if VERSION >= (3, 14):
+        # PEP 649/749: the compiler gives the function an __annotate__ function (SET_FUNCTION_ATTRIBUTE
+        # 16) and __annotations__ calls it on first access (function___annotations___get_impl in
+        # Objects/funcobject.c), so annotations naming later definitions work.
+        @property
+        def __annotations__(self):
+            if self._annotations is None:
+                annotate = self._annotate
+                if annotate is None or not callable(annotate):
+                    self._annotations = {}
+                else:
+                    annotations = annotate(1)  # annotationlib.Format.VALUE
+                    if not isinstance(annotations, dict):
+                        raise TypeError(f"__annotate__ returned non-dict of type '{type(annotations).__name__}'")
+                    self._annotations = annotations
+            return self._annotations
+
+        @__annotations__.setter
+        def __annotations__(self, value):
+            if value is not None and not isinstance(value, dict):
+                raise TypeError("__annotations__ must be set to a dict object")
+            self._annotations = value
+            self._annotate = None
+
+        @__annotations__.deleter
+        def __annotations__(self):
+            self._annotations = None
+            self._annotate = None
+
+        @property
+        def __annotate__(self):
+            return self._annotate
+
+        @__annotate__.setter
+        def __annotate__(self, value):
+            if value is not None and not callable(value):
+                raise TypeError("__annotate__ must be callable or None")
+            self._annotate = value
+            if value is not None:
+                self._annotations = None
+
+        @__annotate__.deleter
+        def __annotate__(self):
+            raise TypeError("__annotate__ cannot be deleted")
+    else:
+        __annotations__ = _attribute("_annotations", "annotations")
     __doc__ = _attribute("_doc", "the docstring")
     __module__ = _attribute("_module", "the module's __name__")
     __type_params__ = _attribute("_type_params", "PEP 695 type parameters")
@@ -85,10 +131,19 @@ class VMFunction:
         self._closure = closure
         if isinstance(annotations, tuple):  # flattened (name, value, name, value, ...)
             annotations = dict(zip(annotations[::2], annotations[1::2]))
-        self._annotations = annotations if annotations is not None else {}
-        # Up to 3.13 the compiler makes the docstring (or None) a function's first constant.
+        self._annotate = None
+        if VERSION >= (3, 14):
+            self._annotations = annotations  # None: computed from __annotate__ when asked for
+        else:
+            self._annotations = annotations if annotations is not None else {}
         consts = code.co_consts
-        self._doc = consts[0] if consts and isinstance(consts[0], str) else None
+        if VERSION >= (3, 14):
+            # PyFunction_New (Objects/funcobject.c): the first constant is the docstring only
+            # when the compiler says so with CO_HAS_DOCSTRING.
+            self._doc = consts[0] if code.co_flags & CO_HAS_DOCSTRING else None
+        else:
+            # Up to 3.13 the compiler makes the docstring (or None) a function's first constant.
+            self._doc = consts[0] if consts and isinstance(consts[0], str) else None
         self._module = globals_.get("__name__")
         self._type_params = ()
         self._decoded = vm.decoded(code)
@@ -211,7 +266,7 @@ class VMFunction:
         P = inspect.Parameter
         names = code.co_varnames
         n, nk, posonly = code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount
-        annotations = self._annotations or {}
+        annotations = self.__annotations__ or {}
         defaults = self._defaults or ()
         kwdefaults = self._kwdefaults or {}
         first_default = n - len(defaults)
@@ -267,6 +322,17 @@ class _SuspendableFrame:
     @property
     def gi_suspended(self) -> bool:
         return not self._finished and not self.gi_running and self._frame.started
+
+    def _state(self, prefix: str) -> str:
+        """gen_getstate in Objects/genobject.c (3.15+): CREATED, RUNNING, SUSPENDED or CLOSED."""
+        if self._finished:
+            return f"{prefix}_CLOSED"
+        if self.gi_running:
+            return f"{prefix}_RUNNING"
+        return f"{prefix}_SUSPENDED" if self._frame.started else f"{prefix}_CREATED"
+
+    if VERSION >= (3, 15):  # inspect.getgeneratorstate and friends read these from 3.15
+        gi_state = property(lambda self: self._state("GEN"))
 
     def __repr__(self) -> str:
         return f"<{self._kind} object {self.__qualname__} at {id(self):#x}>"
@@ -332,7 +398,8 @@ class _SuspendableFrame:
             return None
         if (decoded.args[frame.ip] & 3) < 2:
             return None
-        return frame.stack[-1]
+        # 3.15 keeps an index-or-NULL slot above the delegate (_PyGen_yf peeks 2 deep).
+        return frame.stack[-2] if VERSION >= (3, 15) else frame.stack[-1]
 
     def throw(self, typ, val=None, tb=None):
         if isinstance(typ, BaseException):
@@ -435,6 +502,10 @@ class VMCoroutine(_SuspendableFrame):
     def cr_await(self):
         return self._yield_from_target()
 
+    if VERSION >= (3, 15):
+        cr_state = property(lambda self: self._state("CORO"))
+
+
 class _CoroutineWrapper:
     """What `coroutine.__await__()` returns: an iterator driving the coroutine."""
 
@@ -526,6 +597,9 @@ class VMAsyncGenerator(_SuspendableFrame):
     @property
     def ag_code(self):
         return self._frame.code
+
+    if VERSION >= (3, 15):
+        ag_state = property(lambda self: self._state("AGEN"))
 
     def __del__(self):
         if not self._finished and self._frame.started and not self.gi_running:

@@ -2,10 +2,12 @@
 
 Design: each handler takes the frame and the instruction's decoded argument, and works on the
 frame's value stack the way the instruction of the same name in CPython's
-`Python/bytecodes.c` does (3.12, 3.13) or `Python/ceval.c` (3.11). Where the three versions
-lay out the stack differently (where a call's NULL goes, what an argument's low bits mean),
-the difference is spelled out with a version test at import time, so the running interpreter
-picks the matching handler once. A handler returns None to go on, or a small number when the
+`Python/bytecodes.c` does (3.12, 3.13) or `Python/ceval.c` (3.11). Where the versions lay out
+the stack differently (where a call's NULL goes, what an argument's low bits mean), the
+difference is spelled out with a version test at import time, so the running interpreter
+picks the matching handler once. The instructions 3.14 added or changed are in `ops_314`, the
+iteration protocol 3.15 changed in `ops_315`; on those versions their handlers replace the
+ones here of the same name. A handler returns None to go on, or a small number when the
 frame stops: 1 returned, 2 yielded, 3 became a generator.
 
 `VirtualMachine.run_frame` is the loop: fetch (handler, argument) at the instruction pointer,
@@ -16,8 +18,10 @@ object to CPython's `exec` or `eval`: an instruction without a handler raises
 """
 from __future__ import annotations
 
+import __future__
 import builtins
 import contextlib
+import functools
 import operator
 import sys
 import types
@@ -37,7 +41,8 @@ _BINARY = [operator.add, operator.and_, operator.floordiv, operator.lshift, oper
            operator.sub, operator.truediv, operator.xor,
            operator.iadd, operator.iand, operator.ifloordiv, operator.ilshift, operator.imatmul,
            operator.imul, operator.imod, operator.ior, operator.ipow, operator.irshift,
-           operator.isub, operator.itruediv, operator.ixor]
+           operator.isub, operator.itruediv, operator.ixor,
+           operator.getitem]  # NB_SUBSCR (3.14+: `x[i]` is BINARY_OP 26, BINARY_SUBSCR is gone)
 _COMPARE = [operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge]
 
 _MAPPING_FLAG = 1 << 6     # Py_TPFLAGS_MAPPING
@@ -500,6 +505,8 @@ def op_DICT_MERGE(f, a):
     if func is NULL:
         func = s[-a - _DICT_MERGE_CALLABLE_DEPTH + 1]
     if not hasattr(type(update), "keys"):
+        if VERSION >= (3, 15):  # _PyEval_FormatKwargsError no longer names the function
+            raise TypeError(f"Value after ** must be a mapping, not {_qualified_type_name(type(update))}")
         raise TypeError(f"{_function_description(func)} argument after ** must be a mapping, "
                         f"not {type(update).__name__}")
     for key in update.keys():
@@ -556,6 +563,9 @@ def _unpack_items(seq, expected: int, at_least: bool):
         return list(it)
     for item in it:
         if len(items) == expected:
+            if VERSION >= (3, 14) and type(seq) in (list, tuple, dict):
+                # 3.14's _PyEval_UnpackIterableStackRef adds the length when it is cheap to know.
+                raise ValueError(f"too many values to unpack (expected {expected}, got {len(seq)})")
             raise ValueError(f"too many values to unpack (expected {expected})")
         items.append(item)
     return items
@@ -687,6 +697,34 @@ def _load_method(obj, name):
         if instance_dict is not None and name in instance_dict:
             return instance_dict[name], NULL
     return descr, obj
+
+
+def _type_lookup(tp: type, name: str):
+    """`_PyType_Lookup`: the attribute from the type's MRO dicts, never from the instance (and
+    not through the metaclass), as special method lookups (`with`, `async with`) need."""
+    for klass in tp.__mro__:
+        value = klass.__dict__.get(name, NULL)
+        if value is not NULL:
+            return value
+    return NULL
+
+
+def _qualified_type_name(tp: type) -> str:
+    """`%T` in CPython's error messages (`_PyType_GetFullyQualifiedName`): a static type's
+    tp_name; for a class, module.qualname, leaving out the builtins and __main__ modules."""
+    module = getattr(tp, "__module__", None)
+    if not tp.__flags__ & (1 << 9):  # not Py_TPFLAGS_HEAPTYPE: tp_name is "module.name"
+        return tp.__name__ if module == "builtins" else f"{module}.{tp.__name__}"
+    if isinstance(module, str) and module not in ("builtins", "__main__"):
+        return f"{module}.{tp.__qualname__}"
+    return tp.__qualname__
+
+
+def _bind_special(descr, obj):
+    """`_PyObject_LookupSpecial`'s second half: bind a descriptor found on the type to `obj`
+    (a staticmethod stays unbound, a classmethod binds the class); anything else as it is."""
+    get = getattr(type(descr), "__get__", None)
+    return descr if get is None else get(descr, obj, type(obj))
 
 
 # LOAD_ATTR with the method bit (3.12+) and LOAD_METHOD (3.11) push two entries for the CALL
@@ -830,12 +868,19 @@ def op_CALL_FUNCTION_EX(f, a):
     else:
         func = s.pop()
         s.pop()  # NULL
+    s.append(_call(f, func, _star_arguments(func, callargs), kwargs))
+
+
+def _star_arguments(func, callargs) -> tuple:
+    """`_MAKE_CALLARGS_A_TUPLE`: the positional arguments of f(*callargs) as a tuple."""
     if type(callargs) is not tuple:
         if not _is_iterable(callargs):
+            if VERSION >= (3, 15):  # _Py_Check_ArgsIterable no longer names the function
+                raise TypeError(f"Value after * must be an iterable, not {type(callargs).__name__}")
             raise TypeError(f"{_function_description(func)} argument after * must be an iterable, "
                             f"not {type(callargs).__name__}")
         callargs = tuple(callargs)
-    s.append(_call(f, func, callargs, kwargs))
+    return callargs
 
 
 def _set_function_attribute(func, flag, value):
@@ -944,6 +989,8 @@ def _awaitable_iterator(obj):
         return obj
     await_ = getattr(type(obj), "__await__", None)
     if await_ is None:
+        if VERSION >= (3, 14):  # _PyCoro_GetAwaitableIter's message changed in 3.14
+            raise TypeError(f"'{type(obj).__name__}' object can't be awaited")
         raise TypeError(f"object {type(obj).__name__} can't be used in 'await' expression")
     result = await_(obj)
     if isinstance(result, (VMCoroutine, types.CoroutineType)):
@@ -953,8 +1000,24 @@ def _awaitable_iterator(obj):
     return result
 
 
+def _tp_name(tp: type) -> str:
+    """A type's C-level `tp_name`: the bare name of a class, "module.name" of a static type."""
+    if tp.__flags__ & (1 << 9) or tp.__module__ == "builtins":  # Py_TPFLAGS_HEAPTYPE
+        return tp.__name__
+    return f"{tp.__module__}.{tp.__name__}"
+
+
 def op_GET_AWAITABLE(f, a):
-    f.stack[-1] = _awaitable_iterator(f.stack[-1])
+    obj = f.stack[-1]
+    iterable_coroutine = isinstance(obj, types.GeneratorType) and obj.gi_code.co_flags & 0x100
+    if a in (1, 2) and not isinstance(obj, (VMCoroutine, types.CoroutineType)) and not iterable_coroutine \
+            and getattr(type(obj), "__await__", None) is None:
+        # _PyEval_FormatAwaitableError: the argument says the object came from `async with`
+        # (1: __aenter__, 2: __aexit__), and the message says so.
+        method = "__aenter__" if a == 1 else "__aexit__"
+        raise TypeError(f"'async with' received an object from {method} that does not implement "
+                        f"__await__: {_tp_name(type(obj))}")
+    f.stack[-1] = _awaitable_iterator(obj)
 
 
 def op_GET_AITER(f, a):
@@ -1000,20 +1063,19 @@ def op_END_ASYNC_FOR(f, a):
     raise exc
 
 
-def op_BEFORE_ASYNC_WITH(f, a):
+def op_BEFORE_ASYNC_WITH(f, a):  # 3.11-3.13 (3.14: LOAD_SPECIAL)
     s = f.stack
     mgr = s[-1]
     t = type(mgr)
-    enter = getattr(t, "__aenter__", NULL)
+    enter = _type_lookup(t, "__aenter__")
     if enter is NULL:
         raise TypeError(f"'{t.__name__}' object does not support the asynchronous context manager protocol")
-    exit_ = getattr(t, "__aexit__", NULL)
+    exit_ = _type_lookup(t, "__aexit__")
     if exit_ is NULL:
         raise TypeError(f"'{t.__name__}' object does not support the asynchronous context manager "
                         "protocol (missed __aexit__ method)")
-    s[-1] = exit_.__get__(mgr, t) if hasattr(exit_, "__get__") else exit_
-    bound_enter = enter.__get__(mgr, t) if hasattr(enter, "__get__") else enter
-    s.append(_call(f, bound_enter, (), None))
+    s[-1] = _bind_special(exit_, mgr)
+    s.append(_call(f, _bind_special(enter, mgr), (), None))
 
 
 def op_LOAD_BUILD_CLASS(f, a):
@@ -1181,21 +1243,19 @@ def op_LOAD_ASSERTION_ERROR(f, a):
     f.stack.append(AssertionError)
 
 
-def op_BEFORE_WITH(f, a):
+def op_BEFORE_WITH(f, a):  # 3.11-3.13 (3.14: LOAD_SPECIAL)
     s = f.stack
     mgr = s[-1]
     t = type(mgr)
-    enter = getattr(t, "__enter__", NULL)
+    enter = _type_lookup(t, "__enter__")
     if enter is NULL:
         raise TypeError(f"'{t.__name__}' object does not support the context manager protocol")
-    exit_ = getattr(t, "__exit__", NULL)
+    exit_ = _type_lookup(t, "__exit__")
     if exit_ is NULL:
         raise TypeError(f"'{t.__name__}' object does not support the context manager protocol "
                         "(missed __exit__ method)")
-    bound_exit = exit_.__get__(mgr, t) if hasattr(exit_, "__get__") else exit_
-    bound_enter = enter.__get__(mgr, t) if hasattr(enter, "__get__") else enter
-    s[-1] = bound_exit
-    s.append(_call(f, bound_enter, (), None))
+    s[-1] = _bind_special(exit_, mgr)
+    s.append(_call(f, _bind_special(enter, mgr), (), None))
 
 
 def op_WITH_EXCEPT_START(f, a):
@@ -1390,7 +1450,12 @@ def _intrinsic_subscript_generic(f, params):
 
 def _intrinsic_typealias(f, args):
     name, type_params, compute_value = args
-    return _typing().TypeAliasType(name, compute_value(), type_params=type_params or ())
+    alias = _typing().TypeAliasType(name, compute_value(), type_params=type_params or ())
+    if VERSION >= (3, 15):
+        # TypeAliasType takes __module__ from the calling frame, which is this module's, not
+        # the program's; 3.15 lets it be set (before, it is read-only and stays wrong).
+        alias.__module__ = f.globals.get("__name__")
+    return alias
 
 
 def _intrinsic_set_function_type_params(f, func, params):
@@ -1519,6 +1584,13 @@ def _call_super(f, args, kwargs):
     return super(cls, first)
 
 
+# PyCF_MASK (Include/cpython/compile.h): the co_flags bits that are `from __future__` features;
+# nested_scopes' flag is CO_NESTED, which is no compiler flag.
+_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
+                                                for name in __future__.all_feature_names
+                                                if name != "nested_scopes"))
+
+
 def _run_source(f, args, kwargs, mode):
     """exec/eval called by VM code: compile and run in the VM too, never in CPython's loop."""
     params = list(args)
@@ -1535,7 +1607,11 @@ def _run_source(f, args, kwargs, mode):
     if not isinstance(source, types.CodeType):
         if isinstance(source, str) and mode == "eval":
             source = source.lstrip(" \t")
-        source = compile(source, "<string>", mode)
+        # CPython's exec/eval compile with the calling code's future flags
+        # (PyEval_MergeCompilerFlags): the caller is the VM frame, never this module, whose own
+        # `from __future__ import annotations` must not leak into the program.
+        source = compile(source, "<string>", mode, flags=f.code.co_flags & _FUTURE_FLAGS,
+                         dont_inherit=True)
     if "__builtins__" not in g:
         g["__builtins__"] = f.builtins
     return f.vm.run_code(source, g, loc)
@@ -1568,6 +1644,16 @@ _SPECIAL_CALLS = {id(fn): (fn, impl) for fn, impl in [
 # The dispatch table and the loop
 # ---------------------------------------------------------------------------------------------
 HANDLERS = {name[3:]: fn for name, fn in list(globals().items()) if name.startswith("op_")}
+
+# 3.14 added instructions and changed the stack layout of others (FOR_ITER, WITH_EXCEPT_START,
+# CALL_FUNCTION_EX, ...); their handlers live in ops_314, which uses the helpers above.
+if VERSION >= (3, 14):
+    from .ops_314 import HANDLERS_314
+    HANDLERS.update(HANDLERS_314)
+# 3.15 gave iteration a second stack slot (an index for lists, tuples, str and bytes).
+if VERSION >= (3, 15):
+    from .ops_315 import HANDLERS_315
+    HANDLERS.update(HANDLERS_315)
 
 # Arguments turned once, at decode time, into what the handler uses directly.
 _PREPARE = {

@@ -127,7 +127,7 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
         raise TypeError(f"trace() needs the program's source as a str, not {type(source).__name__}")
     if max_steps < 1:
         raise ValueError("max_steps must be at least 1")
-    code = compile(source, filename, "exec")
+    code = compile(source, filename, "exec", dont_inherit=True)  # no future flags of ours
     result = Trace(source=source)
     steps = result.steps
     out = io.StringIO()
@@ -136,13 +136,24 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
     numbers: dict[int, tuple[object, int]] = {}  # id(frame) -> (frame kept alive, number)
     printed = 0
 
+    keys: dict[int, tuple[object, str]] = {}  # id(code) -> (code kept alive, its key)
+
     def code_key(frame) -> str:
         code = frame.code
-        key = f"{code.co_qualname}:{code.co_firstlineno}"
-        if key not in result.codes:
-            d = frame.decoded
-            result.codes[key] = [{"offset": o, "opname": n, "argrepr": r, "line": p[0]}
-                                 for o, n, r, p in zip(d.offsets, d.opnames, d.argreprs, d.positions)]
+        entry = keys.get(id(code))
+        if entry is not None and entry[0] is code:
+            return entry[1]
+        # qualname:line, made unique: two generator expressions (or lambdas) on one line are
+        # different code objects with the same name and first line.
+        base = key = f"{code.co_qualname}:{code.co_firstlineno}"
+        count = 1
+        while key in result.codes:
+            count += 1
+            key = f"{base}#{count}"
+        keys[id(code)] = (code, key)
+        d = frame.decoded
+        result.codes[key] = [{"offset": o, "opname": n, "argrepr": r, "line": p[0]}
+                             for o, n, r, p in zip(d.offsets, d.opnames, d.argreprs, d.positions)]
         return key
 
     def number_of(frame) -> int:
@@ -164,7 +175,7 @@ def trace(source: str, filename: str = "<vm>", max_steps: int = 10_000) -> Trace
                 pos = d.positions[index]
                 step = TraceStep(len(steps), frame.depth, number_of(frame), frame.code.co_qualname,
                                  code_key(frame), d.offsets[index],
-                                 d.opnames[index], d.args[index] if isinstance(d.args[index], int) else None,
+                                 d.opnames[index], d.opargs[index],
                                  d.argreprs[index], pos[0], pos[1], pos[2], pos[3],
                                  [bounded_repr(v) for v in frame.stack], [], _locals_view(frame))
                 steps.append(step)
