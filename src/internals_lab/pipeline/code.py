@@ -77,6 +77,11 @@ def _docstring(code: types.CodeType) -> str | None:
     # start with a string literal. Modules and classes store __doc__ as a name instead.
     if not code.co_flags & inspect.CO_OPTIMIZED:
         return None
+    # 3.14 says so in a flag instead: co_consts[0] may be any string constant of the body
+    # (under -OO the docstring is gone but a later string can come first).
+    has_docstring = getattr(inspect, "CO_HAS_DOCSTRING", None)
+    if has_docstring is not None and not code.co_flags & has_docstring:
+        return None
     first = code.co_consts[0] if code.co_consts else None
     return first if isinstance(first, str) else None
 

@@ -4,7 +4,7 @@ Design: `specialization_timeline()` defines a fresh function from source (so no 
 call has warmed it), then runs phases of calls, each a (label, args, times) triple, and
 snapshots `dis.get_instructions(..., adaptive=True)` after each phase. The result is a list
 of `Snapshot` records, deterministic because CPython's warm-up and back-off counters are
-fixed constants: in 3.12 and 3.13 an instruction specializes on its second execution
+fixed constants: from 3.12 through 3.15 an instruction specializes on its second execution
 (ADAPTIVE_WARMUP_VALUE 1) and, after specializing, tolerates 52 misses before it falls
 back and re-specializes on the 53rd (ADAPTIVE_COOLDOWN_VALUE 52), see
 `Include/internal/pycore_code.h`. 3.11 first waits 8 calls before quickening the code

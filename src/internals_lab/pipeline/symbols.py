@@ -96,10 +96,11 @@ class NameOp:
 
 
 # Instructions that read, write or delete a variable by its scope (not attributes or constants).
-_VARIABLE_OP = re.compile(r"(LOAD|STORE|DELETE)_(FAST|FAST_CHECK|FAST_AND_CLEAR|DEREF|CLASSDEREF|CLOSURE|GLOBAL|NAME"
+_VARIABLE_OP = re.compile(r"(LOAD|STORE|DELETE)_(FAST|FAST_BORROW|FAST_CHECK|FAST_AND_CLEAR|DEREF|CLASSDEREF|CLOSURE|GLOBAL|NAME"
                           r"|FROM_DICT_OR_DEREF|FROM_DICT_OR_GLOBALS)|MAKE_CELL")
-# 3.13 superinstructions that name two locals at once.
-_PAIR_OPS = ("LOAD_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "STORE_FAST_LOAD_FAST")
+# Superinstructions that name two locals at once (3.13; the borrowed pair is 3.14's).
+_PAIR_OPS = ("LOAD_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "STORE_FAST_LOAD_FAST",
+             "LOAD_FAST_BORROW_LOAD_FAST_BORROW")
 
 
 def name_ops(source: str | bytes) -> list[NameOp]:

@@ -24,7 +24,7 @@ WANTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
 
 # Runs inside the other interpreter: stdlib only, and valid on 3.8 through 3.15.
 _PROBE = r"""
-import dis, io, json, sys, tokenize, types
+import dis, io, json, platform, sys, tokenize, types
 src = sys.stdin.buffer.read().decode("utf-8")
 want = sys.argv[1] if len(sys.argv) > 1 else ""
 if want == "--tokens":
@@ -32,7 +32,7 @@ if want == "--tokens":
         rows = [[tokenize.tok_name[t.type], t.string] for t in tokenize.generate_tokens(io.StringIO(src, newline=None).readline)]
     except (SyntaxError, tokenize.TokenError) as exc:
         print(json.dumps({"error": "the tokenize module failed: %s" % (exc,)})); sys.exit(0)
-    print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "instructions": rows})); sys.exit(0)
+    print(json.dumps({"version": platform.python_version(), "instructions": rows})); sys.exit(0)
 try:
     code = compile(src, "<lab>", "exec", dont_inherit=True)
 except SyntaxError as exc:
@@ -45,9 +45,14 @@ while queue:
     queue.extend(c for c in co.co_consts if isinstance(c, types.CodeType))
 if found is None:
     print(json.dumps({"error": "no code object named %r" % want})); sys.exit(0)
-rows = [[i.opname, "<code object %s, line %d>" % (i.argval.co_name, i.argval.co_firstlineno)
-         if isinstance(i.argval, types.CodeType) else i.argrepr] for i in dis.get_instructions(found)]
-print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "instructions": rows}))
+def shown(i):
+    if isinstance(i.argval, types.CodeType):
+        return "<code object %s, line %d>" % (i.argval.co_name, i.argval.co_firstlineno)
+    if not i.argrepr and i.opname == "LOAD_SMALL_INT":   # 3.14's dis prints the int but leaves argrepr empty
+        return repr(i.argval)
+    return i.argrepr
+rows = [[i.opname, shown(i)] for i in dis.get_instructions(found)]
+print(json.dumps({"version": platform.python_version(), "instructions": rows}))
 """
 
 
