@@ -489,3 +489,12 @@ def test_gather_chain_ends_at_the_gathering_future():
     parked = trace.steps[2]
     assert [s.name.rpartition(".")[2] for s in parked.chain] == ["both", "FutureIter"]
     assert parked.task_waiting_on == "_GatheringFuture(pending)"
+
+
+def test_future_links_leaves_no_pending_python_task_behind(caplog):
+    # From 3.14 asyncio.all_tasks() sees C Tasks only; a pure-Python Task left pending is
+    # reported by asyncio's logger when it is collected ("Task was destroyed but it is pending").
+    links = future_links(compute, task_class="python")
+    assert links.chain[:2] == ("compute", "fetch_data")
+    gc.collect()
+    assert not [r for r in caplog.records if "pending" in r.getMessage()]

@@ -92,8 +92,13 @@ def test_tree_is_preorder_with_parent_links():
 
 def test_constant_folding():
     code = compile_source("y = 2 * 3 * x\n")
-    assert 6 in code.co_consts and 2 not in code.co_consts
-    if PY >= (3, 13):
+    # What the code loads, whichever instruction loads it (3.14 loads small ints by value).
+    loaded = [i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_CONST", "LOAD_SMALL_INT")]
+    assert 6 in loaded and 2 not in loaded and 3 not in loaded
+    if PY >= (3, 14):
+        # Folding moved from the AST optimizer to the code generator's flow graph (flowgraph.c).
+        assert "Constant(value=6)" not in (folded("2 * 3 * x") or "")
+    elif PY >= (3, 13):
         assert "Constant(value=6)" in folded("2 * 3 * x")
         assert "Constant(value=6)" not in ast.dump(parse("2 * 3 * x"))
     else:
@@ -427,7 +432,8 @@ def test_a_megabyte_of_source(shape):
 
 
 def test_nesting_too_deep_for_the_compiler_is_a_message():
-    result = analyse("x = " + "1 + " * 10_000 + "1\n")
+    # Not constants: 3.14 folds 10,000 nested `1 +` to one number without recursing that deep.
+    result = analyse("x = " + "y + " * 200_000 + "y\n")
     assert result.error is not None and "nested too deeply" in result.error.message
     assert result.cfg is None
 

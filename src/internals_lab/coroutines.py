@@ -378,13 +378,26 @@ def _private_event_loop():
     # Hooks a learner's coroutine might set, or a debug-mode loop changes, for this thread.
     tracer, profiler = sys.gettrace(), sys.getprofile()
     origin_depth = sys.get_coroutine_origin_tracking_depth()
+    # From 3.14 the running task is per thread, not per loop (Modules/_asynciomodule.c,
+    # enter_task): our loop's task could not start while the kernel's cell task is entered,
+    # so that task is stepped out of the thread for as long as ours runs, and back in after.
+    outer_task = None
+    swap = getattr(asyncio.tasks, "_swap_current_task", None) if sys.version_info >= (3, 14) else None
+    if running is not None and swap is not None:
+        outer_task = swap(running, None)
     loop = asyncio.new_event_loop()
     asyncio.events._set_running_loop(None)
     try:
         yield loop
     finally:
         try:
-            leftovers = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            # From 3.14 asyncio.all_tasks is the C one, which walks C Tasks only; the lab's
+            # pure-Python Tasks (task_class="python") are in tasks.py's own registry.
+            found = set(asyncio.all_tasks(loop))
+            py_all_tasks = getattr(asyncio.tasks, "_py_all_tasks", None)
+            if py_all_tasks is not None:
+                found |= set(py_all_tasks(loop))
+            leftovers = [t for t in found if not t.done()]
             for task in leftovers:
                 task.cancel()
             if leftovers:
@@ -393,6 +406,8 @@ def _private_event_loop():
         finally:
             loop.close()
             asyncio.events._set_running_loop(running)
+            if outer_task is not None:
+                swap(running, outer_task)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 if asyncio.get_event_loop_policy() is not policy:

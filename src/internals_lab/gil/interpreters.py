@@ -4,10 +4,12 @@ The search itself lives in `internals_lab.interpreters`, the one place that know
 interpreters. This module only chooses among them:
 
 - the free-threaded build: INTERNALS_LAB_PYTHON_FT if set (any free-threaded python), else the
-  kernel's own version with a "t" (3.14t beside a 3.14 kernel), else 3.14t, 3.15t, 3.13t;
-- its GIL twin: the build made here from the same tarball with the same configure flags but
-  --disable-gil. Only a twin makes the single-thread overhead a like-for-like comparison, so a
-  GIL python found elsewhere is never called one.
+  kernel's own version with a "t" (3.14t beside a 3.14 kernel), else 3.14t, 3.15t, and last
+  3.13t (history: its specializing interpreter was compiled out; nothing in the book needs it);
+- its GIL twin: the build `make python` made in the per-machine build cache from the same
+  tarball with the same configure flags, minus --disable-gil. Only a twin makes the
+  single-thread overhead a like-for-like comparison, so a GIL python found elsewhere is never
+  called one. The book's kernel is usually a venv of the twin itself (`kernel_is_twin`).
 """
 from __future__ import annotations
 
@@ -38,6 +40,16 @@ class Builds:
     gil_twin: Optional[Interpreter]
     debian_source: Optional[str]   # the Debian source the twins were built from, if built here
     notes: tuple
+
+    @property
+    def kernel_is_twin(self) -> bool:
+        """True when this kernel runs the GIL twin's own binary (for example from a venv made of it),
+        so that measuring both would measure one build twice."""
+        if self.gil_twin is None or self.current.free_threaded:
+            return False
+        if os.path.realpath(self.current.executable) == os.path.realpath(self.gil_twin.executable):
+            return True
+        return self.current.build is not None and self.current.build == self.gil_twin.build
 
     def as_rows(self) -> List[tuple]:
         rows = [("this kernel", self.current.label, self.current.origin, _short(self.current.executable))]

@@ -39,7 +39,7 @@ class Scaling:
     workload: str
     kind: str
     mode: str
-    interpreter: str     # e.g. "3.13.5 free-threaded"
+    interpreter: str     # e.g. "3.14.7 free-threaded"
     free_threaded: bool
     gil_enabled: bool
     cores: int
@@ -61,7 +61,7 @@ class Scaling:
 def _run_interpreters(name: str, units: int, count: int, timeout: float) -> float:
     """Each worker thread runs the workload in its own sub-interpreter with its own GIL (PEP 684)."""
     try:
-        import _interpreters  # 3.13's private module; 3.14 makes it public as concurrent.interpreters
+        import _interpreters  # private in 3.13; 3.14's public concurrent.interpreters is built on it
     except ImportError:
         raise ValueError("mode 'interpreters' needs CPython 3.13's _interpreters module "
                          f"(this is {sys.version.split()[0]})") from None

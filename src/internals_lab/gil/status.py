@@ -4,6 +4,12 @@
 starts with the GIL off unless `PYTHON_GIL=1` or `-X gil=1` turns it on; a GIL build cannot
 turn it off and refuses to start if asked to. Versions before 3.13 have neither the function
 nor the switches: the GIL is always on there.
+
+The other probes here ask a build what it does differently, each in a fresh process and each
+answered by the interpreter itself rather than by its documentation: which instructions a
+warmed-up loop specializes (`specialization`, `concatenation`), whether a function becomes
+immortal once a second thread starts (`immortalization`), and which start method
+multiprocessing uses by default (`start_method`).
 """
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ from typing import List, Optional, Sequence, Tuple
 from . import remote
 from .interpreters import describe
 
-__all__ = ["GilStatus", "gil_status", "SETTINGS", "Immortalization", "immortalization", "Specialization", "specialization"]
+__all__ = ["GilStatus", "gil_status", "SETTINGS", "Immortalization", "immortalization", "Specialization",
+           "specialization", "ConcatRow", "Concatenation", "concatenation", "StartMethod", "start_method"]
 
 # (label, extra environment, -X options)
 SETTINGS = (
@@ -71,41 +78,58 @@ def gil_status(interpreter: Optional[str] = None, settings: Sequence[str] = tupl
 
 
 _IMMORTAL_PROBE = """
-import json, sys, threading
+import gc, json, sys, threading, weakref
 def module_level_function():
     pass
 before = sys.getrefcount(module_level_function)
 threading.Thread(target=lambda: None).start()
 after = sys.getrefcount(module_level_function)
-print(json.dumps([before, after]))
+freed = []
+watch = weakref.ref(module_level_function, lambda _: freed.append(True))
+del module_level_function
+gc.collect()
+print(json.dumps([before, after, bool(freed)]))
 """
+
+
+def _run_probe(executable: str, code: str) -> str:
+    """Run `code` in a fresh `executable` (no site-packages) and return its standard output."""
+    try:
+        done = subprocess.run([executable, "-s", "-c", code], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ValueError(f"cannot run {executable}: {exc}") from None
+    if done.returncode != 0:
+        raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+    return done.stdout
 
 
 @dataclass(frozen=True)
 class Immortalization:
     interpreter: str
-    refcount_before_thread: int
-    refcount_after_thread: int
+    refcount_before_thread: int    # sys.getrefcount of a module-level function
+    refcount_after_thread: int     # the same, after a second thread has started
+    freed_after_del: bool          # did the function go away once its last name was deleted?
 
     @property
     def immortal(self) -> bool:
-        # an immortal object's reference count is pinned far above anything real code reaches
-        return self.refcount_after_thread > 2 ** 28
+        """Never freed. Decided by behaviour, not by the reported count: the free-threaded 3.14
+        build reports about 2**60 for a function with a deferred reference count, yet frees it."""
+        return not self.freed_after_del
 
 
 def immortalization(interpreter: Optional[str] = None) -> Immortalization:
-    """sys.getrefcount of a module-level function before and after the first extra thread starts.
+    """A module-level function's refcount before and after the first extra thread, and whether
+    deleting it then frees it (a weak reference's callback says so, after a collection).
 
-    The 3.13 free-threaded build makes module-level functions, code objects, classes and
-    modules immortal (never freed) the first time a second thread starts, so that threads do
-    not fight over their reference counts (Doc/howto/free-threading-python.rst, 3.13).
+    The 3.13 free-threaded build made module-level functions, code objects, classes and modules
+    immortal the first time a second thread started, so that threads would not fight over
+    their reference counts (Doc/howto/free-threading-python.rst, 3.13): such a function is never
+    freed. The 3.14 free-threaded build uses deferred reference counting for them instead
+    (sys.getrefcount reports a huge number from the start), and a collection frees them.
     """
     executable = interpreter or sys.executable
-    done = subprocess.run([executable, "-s", "-c", _IMMORTAL_PROBE], capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
-    before, after = json.loads(done.stdout)
-    return Immortalization(describe(executable).label, before, after)
+    before, after, freed = json.loads(_run_probe(executable, _IMMORTAL_PROBE))
+    return Immortalization(describe(executable).label, before, after, freed)
 
 
 _SPECIALIZATION_PROBE = """
@@ -136,12 +160,120 @@ def specialization(interpreter: Optional[str] = None) -> Specialization:
     """Warm a small loop up, then list the instructions the interpreter has specialized.
 
     `dis.get_instructions(f, adaptive=True)` shows the instructions as the interpreter now runs
-    them. The 3.13 free-threaded build compiles the specializing interpreter out
-    (ENABLE_SPECIALIZATION is 0 when Py_GIL_DISABLED, Include/internal/pycore_code.h), so its
-    loop keeps running the generic instructions.
+    them. The 3.13 free-threaded build compiled the specializing interpreter out
+    (ENABLE_SPECIALIZATION is 0 when Py_GIL_DISABLED in 3.13's Include/internal/pycore_code.h),
+    so its loop kept running the generic instructions; the 3.14 free-threaded build specializes.
     """
     executable = interpreter or sys.executable
-    done = subprocess.run([executable, "-s", "-c", _SPECIALIZATION_PROBE], capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
-    return Specialization(describe(executable).label, tuple(tuple(pair) for pair in json.loads(done.stdout)))
+    pairs = json.loads(_run_probe(executable, _SPECIALIZATION_PROBE))
+    return Specialization(describe(executable).label, tuple(tuple(pair) for pair in pairs))
+
+
+# --- string concatenation: the loop that was quadratic on 3.13t ------------------------------
+
+def _append_local(n: int) -> int:
+    s = ""
+    for _ in range(n):
+        s += "x"       # BINARY_OP (+=) followed by STORE_FAST s: may grow s in place
+    return len(s)
+
+
+_shared = ""
+
+
+def _append_global(n: int) -> int:
+    global _shared
+    _shared = ""
+    for _ in range(n):
+        _shared += "x"  # the result goes to a module global: a new string every time
+    return len(_shared)
+
+
+_APPENDERS = {"local": _append_local, "global": _append_global}
+
+
+@dataclass(frozen=True)
+class ConcatRow:
+    variant: str           # "local" (s is a local variable) or "global"
+    instruction: str       # what the += instruction runs as after warm-up
+    seconds_n: float       # best time for n appends
+    seconds_2n: float      # best time for 2n appends, measured in the same rounds
+
+    @property
+    def growth(self) -> float:
+        """Time for 2n over time for n: about 2 when the work is linear, about 4 when quadratic."""
+        return self.seconds_2n / self.seconds_n
+
+
+@dataclass(frozen=True)
+class Concatenation:
+    interpreter: str
+    n: int
+    rows: Tuple[ConcatRow, ...]
+
+    def row(self, variant: str) -> ConcatRow:
+        return next(r for r in self.rows if r.variant == variant)
+
+
+def _concatenation_as_dict(n: int, repeats: int) -> dict:
+    import dis
+    import math
+    import time
+
+    from .interpreters import current
+
+    rows = []
+    for variant, function in _APPENDERS.items():
+        for _ in range(4):      # warm up: the adaptive interpreter specializes after a few runs
+            function(200)
+        ops = [i.opname for i in dis.get_instructions(function, adaptive=True) if i.opname.startswith("BINARY_OP")]
+        best = {n: math.inf, 2 * n: math.inf}
+        for _ in range(repeats):   # n and 2n alternate, so a busy moment falls on both
+            for size in best:
+                began = time.perf_counter()
+                function(size)
+                best[size] = min(best[size], time.perf_counter() - began)
+        rows.append({"variant": variant, "instruction": ",".join(ops), "seconds_n": best[n],
+                     "seconds_2n": best[2 * n]})
+    return {"interpreter": current().label, "n": n, "rows": rows}
+
+
+def concatenation(interpreter: Optional[str] = None, n: int = 40_000, repeats: int = 5) -> Concatenation:
+    """Append one character n and 2n times to a local string and to a global one; report the
+    instruction the += runs as, and the times.
+
+    When `+=` on a local string is followed by STORE_FAST to the same name, the specializing
+    interpreter runs it as BINARY_OP_INPLACE_ADD_UNICODE, which resizes the string in place when
+    nothing else refers to it: linear work. Without that specialization (the 3.13 free-threaded
+    build compiled specialization out) or with the result stored elsewhere (the global variant,
+    BINARY_OP_ADD_UNICODE), every `+=` copies the whole string: quadratic work.
+    """
+    if n < 1 or repeats < 1:
+        raise ValueError("n and repeats must be at least 1")
+    from . import remote
+
+    if remote.elsewhere(interpreter):
+        data = remote.call(interpreter, "status._concatenation_as_dict", n=n, repeats=repeats)
+    else:
+        data = _concatenation_as_dict(n, repeats)
+    return Concatenation(data["interpreter"], data["n"], tuple(ConcatRow(**r) for r in data["rows"]))
+
+
+# --- multiprocessing's default start method ---------------------------------------------------
+
+_START_METHOD_PROBE = ("import json, multiprocessing as m; "
+                       "print(json.dumps([m.get_start_method(), m.get_all_start_methods()]))")
+
+
+@dataclass(frozen=True)
+class StartMethod:
+    interpreter: str
+    default: str                 # multiprocessing.get_start_method() in a fresh process
+    available: Tuple[str, ...]   # multiprocessing.get_all_start_methods(), the default first
+
+
+def start_method(interpreter: Optional[str] = None) -> StartMethod:
+    """The start method a fresh process of `interpreter` uses when a program does not choose one."""
+    executable = interpreter or sys.executable
+    default, available = json.loads(_run_probe(executable, _START_METHOD_PROBE))
+    return StartMethod(describe(executable).label, default, tuple(available))

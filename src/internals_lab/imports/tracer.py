@@ -135,7 +135,8 @@ class _TracingSourceFileLoader(importlib.machinery.SourceFileLoader):
             self._tracer._record("pyc", self.name, "accepted: code object loaded from the .pyc, source not compiled")
         return code
 
-    def source_to_code(self, data, path, *, _optimize=-1):
+    def source_to_code(self, data, path, *args, _optimize=-1):
+        # 3.15 passes the module's name as a third argument (Lib/importlib/_bootstrap_external.py).
         # get_code compiles only when there is no usable .pyc, so a compile after a read means
         # the cached bytecode was rejected (stale mtime/size, wrong hash or magic number).
         self._compiled = True
@@ -143,7 +144,7 @@ class _TracingSourceFileLoader(importlib.machinery.SourceFileLoader):
             self._tracer._record("pyc", self.name, "rejected: it does not match the source, so compile")
         self._tracer._record("compile", self.name, "compiling the source")
         try:
-            return super().source_to_code(data, path, _optimize=_optimize)
+            return super().source_to_code(data, path, *args, _optimize=_optimize)
         except SyntaxError as error:
             self._tracer._record("compile", self.name, f"raised SyntaxError: {error.msg} (line {error.lineno})")
             raise

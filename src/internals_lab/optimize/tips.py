@@ -12,9 +12,7 @@ never asserted. Version-dependent tips are also probed on other installed interp
 from __future__ import annotations
 
 import dis
-import glob
 import json
-import math
 import os
 import subprocess
 import sys
@@ -56,7 +54,7 @@ TIPS = [
         "A generator keeps one frame and one item alive instead of the whole list, so the peak "
         "memory is constant; it is not faster (each item resumes the generator's frame)."),
     Tip(5, "Optimize loops: iterate directly, hoist repeated work", "holds",
-        "`for i in range(len(xs)): xs[i]` adds a range iterator, a LOAD and a BINARY_SUBSCR per "
+        "`for i in range(len(xs)): xs[i]` adds a range iterator, a LOAD and a subscript (BINARY_SUBSCR; BINARY_OP [] from 3.14) per "
         "element to what `for x in xs` does; a calculation repeated inside the loop runs n times."),
     Tip(6, "join() instead of += on strings", "version-dependent",
         "For a local variable CPython's BINARY_OP_INPLACE_ADD_UNICODE resizes the string in place "
@@ -442,14 +440,12 @@ def verdict_table(facts: dict[str, object] | None = None) -> Table:
 
 # --- other interpreters ------------------------------------------------------------------------
 
-def installed_interpreters(versions=("3.10", "3.11", "3.12", "3.13")) -> dict[str, str | None]:
-    """Path of a pyenv interpreter per minor version, or None when it is not installed."""
-    root = os.environ.get("PYENV_ROOT", "/root/.pyenv")
-    found: dict[str, str | None] = {}
-    for version in versions:
-        matches = sorted(glob.glob(os.path.join(root, "versions", f"{version}.*", "bin", "python3")))
-        found[version] = matches[-1] if matches else None
-    return found
+def installed_interpreters(versions=("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")) -> dict[str, str | None]:
+    """Path of an interpreter per minor version (as `internals_lab.interpreters` finds it), or None."""
+    from .. import interpreters
+
+    found = {version: interpreters.find(version) for version in versions}
+    return {version: (i.executable if i else None) for version, i in found.items()}
 
 
 _PROBE = r'''
@@ -537,7 +533,7 @@ class VersionProbe:
     note: str = ""
 
 
-def probe_versions(versions=("3.10", "3.11", "3.12", "3.13")) -> list[VersionProbe]:
+def probe_versions(versions=("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")) -> list[VersionProbe]:
     """Run the version-dependent measurements on each installed interpreter (subprocess)."""
     probes = []
     for version, path in installed_interpreters(versions).items():
