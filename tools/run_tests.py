@@ -54,6 +54,12 @@ def stages() -> list[tuple[str, list[list[str]]]]:
     plan: list[tuple[str, list[list[str]]]] = [
         # First, so that the unit tests, nbval and the book build all find every interpreter.
         ("interpreters: CPython " + ", ".join(PROVISION), [[BOOT, "tools/provision_python.py", *PROVISION]]),
+        # Every other interpreter's venv at once: pip spends most of its time waiting on the
+        # network and unpacking, so six in parallel take little longer than one.
+        ("venvs of the other interpreters, in parallel", [["PARALLEL", *(
+            " ".join(["env", "OPTIONAL=1", "bash", "tools/venv.sh", v, str(ROOT / f".venv-{v}"), reqs])
+            for v, reqs in [(v, "requirements-unit.txt") for v in OTHER_VERSIONS]
+            + [(v, "requirements-ft.txt") for v in FREE_THREADED])]]),
         ("unit tests, CPython 3.14 (reference)", [pytest(PY, "-n", "2", *UNIT)]),
     ]
     for version in OTHER_VERSIONS:
@@ -80,7 +86,25 @@ def stages() -> list[tuple[str, list[list[str]]]]:
     return plan
 
 
+def run_parallel(commands: list[str], env: dict[str, str]) -> str:
+    """Run shell-free commands (space-separated words) at once; each one's output after it ends."""
+    running = []
+    for line in commands:
+        print("$ " + line + " &", flush=True)
+        running.append((line, subprocess.Popen(line.split(), cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                               stderr=subprocess.STDOUT, text=True)))
+    failed = []
+    for line, proc in running:
+        output, _ = proc.communicate()
+        print(output, end="", flush=True)
+        if proc.returncode not in (0, 3):   # 3: that interpreter is not installed (a notice)
+            failed.append(f"{line.split()[4]} (exit {proc.returncode})")
+    return f"FAILED ({', '.join(failed)})" if failed else "passed"
+
+
 def run_stage(commands: list[list[str]], env: dict[str, str]) -> str:
+    if commands and commands[0][0] == "PARALLEL":
+        return run_parallel(commands[0][1:], env)
     for cmd in commands:
         print("$ " + " ".join(cmd), flush=True)
         code = subprocess.run(cmd, cwd=ROOT, env=env).returncode
