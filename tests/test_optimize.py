@@ -9,6 +9,9 @@ from fractions import Fraction
 
 import pytest
 
+from internals_lab.claims import VERDICTS, load_claims
+from internals_lab.interpreters import current
+
 from internals_lab.optimize import cyclic41, measure, profilers, tips
 from internals_lab.optimize.charts import comparison_chart, scaling_chart
 from internals_lab.optimize.measure import ResultMismatch, compare, fit_exponent, scaling
@@ -128,9 +131,18 @@ def test_peak_memory_sees_a_big_list_and_restores_tracemalloc(tracing_before):
 
 # --- tips --------------------------------------------------------------------------------------
 
+def test_a_tips_verdict_is_the_claims_registrys_for_this_interpreter():
+    # One source per verdict: the tip reads claims.toml, per version and build.
+    registry = {c.id: c for c in load_claims()}
+    here = current().feature
+    for t in tips.TIPS:
+        assert t.claim in registry, t.claim
+        assert t.verdict == registry[t.claim].verdict_on(here)
+
+
 def test_every_tip_has_a_verdict_and_a_reason():
     assert [t.number for t in tips.TIPS] == list(range(1, 15))
-    assert {t.verdict for t in tips.TIPS} <= {"holds", "myth", "version-dependent"}
+    assert {t.verdict for t in tips.TIPS} <= set(VERDICTS)
     assert all(len(t.why) > 40 for t in tips.TIPS)
     with pytest.raises(ValueError, match="no tip 15"):
         tips.tip(15)

@@ -116,8 +116,9 @@ IMPLEMENTATIONS = (
     Implementation(
         "CPython", "C",
         "compiling source to CPython bytecode, which its evaluation loop interprets; from 3.11 the "
-        "interpreter specializes instructions as it runs (PEP 659), and 3.13 adds an experimental JIT "
-        "that is off unless CPython was built with --enable-experimental-jit",
+        "interpreter specializes instructions as it runs (PEP 659); 3.13 added an experimental JIT, "
+        "present only in builds configured with --enable-experimental-jit, and 3.14 reports it in "
+        "sys._jit (off unless PYTHON_JIT=1 where it is built in)",
         "the reference implementation, from python.org and most package managers",
     ),
     Implementation(

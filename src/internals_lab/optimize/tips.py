@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,65 +29,79 @@ __all__ = ["Tip", "TIPS", "tip", "executed_instructions", "specialized_opnames",
            "installed_interpreters", "probe_versions", "VersionProbe", "verdict_table",
            "evidence_facts", "fib", "fib_cached", "cpu_work", "run_serial", "run_pool"]
 
-VERDICTS = ("holds", "myth", "version-dependent")
-
-
 @dataclass(frozen=True)
 class Tip:
     number: int
     title: str
-    verdict: str  # holds | myth | version-dependent
+    claim: str  # its id in claims.toml, the one source of its verdict
     why: str  # the reason, in terms of bytecode, specialization, frames
+
+    @property
+    def verdict(self) -> str:
+        """The claims registry's verdict for the interpreter running this code (e.g. 3.14t)."""
+        return _verdict_here(self.claim)
+
+
+@functools.lru_cache(maxsize=None)
+def _verdict_here(claim_id: str) -> str:
+    from ..claims import load_claims
+    from ..interpreters import current
+
+    try:
+        claims = {c.id: c for c in load_claims()}
+    except (OSError, ValueError):
+        return "see the book's claims page"   # an installed package without the repository
+    return claims[claim_id].verdict_on(current().feature)
 
 
 TIPS = [
-    Tip(1, "Use built-ins such as sum()", "holds",
+    Tip(1, "Use built-ins such as sum()", "post6-builtins",
         "A Python loop runs several bytecode instructions per element (FOR_ITER, STORE_FAST, "
         "LOAD_FAST, BINARY_OP, ...); sum(range(n)) is one CALL whose loop runs in C."),
-    Tip(2, "Use a set, not a list, for membership", "holds",
+    Tip(2, "Use a set, not a list, for membership", "post6-set-membership",
         "`x in list` compares with up to every element (O(n) __eq__ calls); `x in set` hashes "
         "once and compares with the few entries in one bucket (O(1) on average)."),
-    Tip(3, "Comprehensions instead of append loops", "version-dependent",
+    Tip(3, "Comprehensions instead of append loops", "post6-comprehensions",
         "The loop looks up and calls `append` per element (LOAD_ATTR + CALL); a comprehension "
         "uses one LIST_APPEND instruction. Up to 3.11 a comprehension is also a hidden function "
         "(MAKE_FUNCTION + CALL, a new frame); 3.12 inlines it (PEP 709), which matters for short lists."),
-    Tip(4, "Generators for large data", "holds",
+    Tip(4, "Generators for large data", "post6-generators",
         "A generator keeps one frame and one item alive instead of the whole list, so the peak "
         "memory is constant; it is not faster (each item resumes the generator's frame)."),
-    Tip(5, "Optimize loops: iterate directly, hoist repeated work", "holds",
+    Tip(5, "Optimize loops: iterate directly, hoist repeated work", "post6-loops",
         "`for i in range(len(xs)): xs[i]` adds a range iterator, a LOAD and a subscript (BINARY_SUBSCR; BINARY_OP [] from 3.14) per "
         "element to what `for x in xs` does; a calculation repeated inside the loop runs n times."),
-    Tip(6, "join() instead of += on strings", "version-dependent",
+    Tip(6, "join() instead of += on strings", "post6-join",
         "For a local variable CPython's BINARY_OP_INPLACE_ADD_UNICODE resizes the string in place "
         "(its only reference is the variable), so += stays linear. At module level the name lives "
         "in a dict, the specializer picks BINARY_OP_ADD_UNICODE, and every += copies: quadratic "
         "from 3.11 (3.10 and earlier also resized module-level strings in place). join is linear everywhere."),
-    Tip(7, "Caching with lru_cache", "holds",
+    Tip(7, "Caching with lru_cache", "post6-lru-cache",
         "Naive recursive fib(n) makes an exponential number of calls (each a new frame); the "
         "cache answers repeats from a dict, so fib(n) makes n + 1 real calls."),
-    Tip(8, "Profile first", "holds",
+    Tip(8, "Profile first", "post6-profile-first",
         "cProfile's exact call counts point to the function that runs most; the hotspot is "
         "rarely where one guesses, so measuring first picks the right thing to fix."),
-    Tip(9, "Use NumPy for numeric work", "holds",
+    Tip(9, "Use NumPy for numeric work", "post6-numpy",
         "A whole-array expression runs one C loop per operation over unboxed numbers; the "
         "interpreter runs a few instructions per call instead of per element. (Indexing a NumPy "
         "array element by element in a Python loop is slower than a list: each item is boxed.)"),
-    Tip(10, "Avoid global variables", "version-dependent",
+    Tip(10, "Avoid global variables", "post6-globals",
         "Since 3.11 LOAD_GLOBAL specializes to LOAD_GLOBAL_MODULE / LOAD_GLOBAL_BUILTIN, which "
         "check a dict-keys version and load by index, so a global read costs little more than "
         "LOAD_FAST; the large gap of 3.10 and earlier is mostly gone."),
-    Tip(11, "Multiprocessing for CPU-bound work", "holds",
+    Tip(11, "Multiprocessing for CPU-bound work", "post6-multiprocessing",
         "With the GIL, threads run Python bytecode one at a time; processes each have their own "
         "interpreter. It pays only when the work per task outweighs starting workers and pickling "
         "arguments and results (and on a free-threaded build threads can do it too)."),
-    Tip(12, "JIT compilation with numba", "holds",
+    Tip(12, "JIT compilation with numba", "post6-numba",
         "numba compiles a typed nopython function to machine code through LLVM: no bytecode "
         "dispatch, no boxed numbers. It costs a compile at the first call (cache=True stores it)."),
-    Tip(13, "Reduce function calls in hot paths", "holds",
+    Tip(13, "Reduce function calls in hot paths", "post6-function-calls",
         "Each Python call pushes a frame (cheaper since 3.11, which no longer recurses in C for "
-        "Python-to-Python calls) and runs the callee's RESUME/LOAD/RETURN instructions; 3.13's "
-        "interpreter does not inline calls, so inlining by hand removes them."),
-    Tip(14, "Choose the right algorithm", "holds",
+        "Python-to-Python calls) and runs the callee's RESUME/LOAD/RETURN instructions; CPython's "
+        "interpreter (3.11 to 3.15) does not inline calls, so inlining by hand removes them."),
+    Tip(14, "Choose the right algorithm", "post6-algorithm",
         "Growth beats constants: an O(n^2) algorithm loses to an O(n log n) one at some size, "
         "whatever the interpreter; the fitted exponent on a log-log plot shows which you have."),
 ]
