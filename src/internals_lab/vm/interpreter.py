@@ -942,20 +942,20 @@ def op_YIELD_VALUE(f, a):
     return YIELDED
 
 
+def send_to(receiver, value):
+    """SEND's step: (finished, value). Plain iterators get next() for None, like gen_send_ex."""
+    try:
+        if value is None and getattr(type(receiver), "__next__", None) is not None:
+            return False, next(receiver)
+        return False, receiver.send(value)
+    except StopIteration as stop:
+        return True, stop.value
+
+
 def op_SEND(f, a):
     s = f.stack
     value = s.pop()
-    receiver = s[-1]
-    try:
-        if value is None and getattr(type(receiver), "__next__", None) is not None:
-            result = next(receiver)
-        else:
-            result = receiver.send(value)
-    except StopIteration as stop:
-        result = stop.value
-        finished = True
-    else:
-        finished = False
+    finished, result = send_to(s[-1], value)
     if finished:
         if VERSION == (3, 11):
             s[-1] = result

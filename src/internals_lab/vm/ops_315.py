@@ -26,6 +26,7 @@ from .errors import UnimplementedOpcode
 from .frame import NULL, VERSION_TEXT
 from .functions import VMCoroutine
 from .interpreter import op_IMPORT_NAME as _import_name_eagerly
+from .interpreter import send_to
 from .ops_314 import COMMON_CONSTANTS as COMMON_CONSTANTS_314
 
 __all__ = ["HANDLERS_315"]
@@ -121,17 +122,9 @@ def op_SEND(f, a):
         else:
             s[-1] = item
         return
-    receiver = s[-3]
-    try:
-        if value is None and getattr(type(receiver), "__next__", None) is not None:
-            result = next(receiver)
-        else:
-            result = receiver.send(value)
-    except StopIteration as stop:
-        s[-1] = stop.value
+    finished, s[-1] = send_to(s[-3], value)
+    if finished:
         f.ip = a
-    else:
-        s[-1] = result
 
 
 def op_END_SEND(f, a):
