@@ -3,12 +3,14 @@
     PYTHONPATH=src .venv/bin/python benchmarks/gil_scaling.py [--repeats 5]
 
 Runs the lab's pure-Python loop (internals_lab.gil.workloads.python_loop) on 1 and 2 threads
-in the GIL twin and in the free-threaded build that `make python-ft` makes (or any found by
-internals_lab.gil.find_builds), in the same run, with a warm-up and `repeats` rounds, and prints
-throughput with 2 threads relative to 1 thread for each. The last line is
-`freethreaded_speedup: <float>` (the free-threaded build's ratio). On a machine with at least
-two idle cores, expect close to 2 for free-threaded and close to 1 (or a little less) for the
-GIL build.
+in the free-threaded build that internals_lab.gil.find_builds picks (3.14t beside the book's 3.14
+kernel, from the per-machine cache `make python` fills, ~/.cache/internals-lab/cpython) and in
+its GIL twin (the same tarball built with the same flags, without --disable-gil; this kernel if
+no twin is found), in the same run, with a warm-up and `repeats` rounds, and prints throughput
+with 2 threads relative to 1 thread for each. The last line is `freethreaded_speedup: <float>`
+(the free-threaded build's ratio). On a machine with at least two idle cores, expect close to 2
+for free-threaded and close to 1 (or a little less) for the GIL build; on a busy machine the
+free-threaded figure falls towards 1, so note the load average (printed first) with the result.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def main() -> int:
         print("\n".join(builds.notes), file=sys.stderr)
         return 2
     gil = builds.gil_twin.executable if builds.gil_twin else sys.executable
-    print(f"cores: {os.cpu_count()}")
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
     results = {}
     for name, path in (("gil", gil), ("freethreaded", builds.free_threaded.executable)):
         scaling = measure_scaling("python_loop", (1, 2), units=args.units, repeats=args.repeats, interpreter=path)

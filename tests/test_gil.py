@@ -1,6 +1,7 @@
-"""Tests of the GIL lab (internals_lab.gil). They run on 3.11, 3.12, 3.13 and on the
-free-threaded 3.13 build (`make test` runs this file there too), and never assert on timing:
-only on counts, on the shape of results, on cleanup, and on what each build reports."""
+"""Tests of the GIL lab (internals_lab.gil). They run on the kernel's CPython (3.14, and any of
+3.11 to 3.15) and on the free-threaded 3.14t and 3.15t builds (`make test` runs this file there
+too), and never assert on timing: only on counts, on the shape of results, on cleanup, and on
+what each build reports about itself."""
 import multiprocessing
 import os
 import shutil
@@ -17,7 +18,7 @@ from internals_lab.gil.latency import LatencyResult, measure_latency
 from internals_lab.gil.overhead import PROGRAMS, measure_overhead
 from internals_lab.gil.races import race_counter
 from internals_lab.gil.scaling import Scaling, ScalingPoint, measure_scaling, process_costs
-from internals_lab.gil.status import gil_status
+from internals_lab.gil.status import concatenation, gil_status, immortalization, specialization, start_method
 from internals_lab.gil.timeline import Timeline, Track, _segments, record_timeline
 from internals_lab.gil.workers import WorkerError, WorkerTimeout, run_processes, run_threads
 from internals_lab.gil.workloads import WORKLOADS, available, get
@@ -245,7 +246,9 @@ def test_timeline_overlap_and_switches():
 
 
 def test_record_timeline_tracks_every_thread_within_the_duration():
-    timeline = record_timeline(threads=2, duration=0.02)
+    # long enough that a thread the OS starts late (a busy machine, or 3.14t under load, where
+    # one thread was seen starting ~57 ms after the other) still records some running
+    timeline = record_timeline(threads=2, duration=0.2)
     assert [t.thread for t in timeline.tracks] == ["thread 1", "thread 2"]
     for track in timeline.tracks:
         assert track.segments and all(0 <= s <= e for s, e in track.segments)
@@ -277,7 +280,7 @@ def test_describe_agrees_with_sysconfig():
 
 def test_describe_explains_a_broken_path():
     with pytest.raises(ValueError, match="cannot run"):
-        interpreters.describe("/nonexistent/python3.13t")
+        interpreters.describe("/nonexistent/python3.14t")
 
 
 def test_a_gil_build_named_as_free_threaded_is_reported_not_trusted(monkeypatch):
@@ -301,7 +304,7 @@ def test_status_of_this_interpreter_matches_the_running_process():
     assert default.started and default.gil_enabled == GIL_ON_HERE
 
 
-@pytest.mark.skipif(sys.version_info < (3, 13) or FREE_THREADED_HERE, reason="3.13 GIL build only")
+@pytest.mark.skipif(sys.version_info < (3, 13) or FREE_THREADED_HERE, reason="GIL builds of 3.13+ only")
 def test_a_gil_build_refuses_to_disable_the_gil():
     row = gil_status(settings=("PYTHON_GIL=0",))[0]
     assert not row.started and "not supported by this build" in row.message
@@ -324,6 +327,98 @@ def test_measurements_travel_to_the_free_threaded_build():
     locked = race_counter("locked", threads=4, increments=20_000, interpreter=executable)
     assert "free-threaded" in locked.interpreter and locked.lost == 0
     assert len(record_timeline(duration=0.01, interpreter=executable).tracks) == 2
+
+
+# --- what each build does differently: probes answered by the interpreter itself --------------
+
+def _other_free_threaded_314():
+    found = interpreters.find_builds().free_threaded
+    if found is None or found.version_info[:2] < (3, 14):
+        return None
+    return found.executable
+
+
+def test_the_free_threaded_build_finds_its_twin_and_knows_the_kernel_is_not_it():
+    interpreters.find_builds.cache_clear()
+    builds = interpreters.find_builds()
+    if builds.free_threaded is None or builds.gil_twin is None:
+        pytest.skip("needs a free-threaded build and its GIL twin (make python)")
+    assert builds.free_threaded.free_threaded and not builds.gil_twin.free_threaded
+    assert builds.free_threaded.version == builds.gil_twin.version
+    # the twin's configure flags are the free-threaded build's, without --disable-gil
+    ft_flags = builds.free_threaded.build["configure"]
+    assert [f for f in ft_flags if f != "--disable-gil"] == builds.gil_twin.build["configure"]
+    if FREE_THREADED_HERE:
+        assert not builds.kernel_is_twin
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="3.14 specializes in both builds")
+def test_a_local_string_concatenation_is_specialized_in_place_here():
+    # Python/specialize.c (3.14): += on an exact str whose result is stored by STORE_FAST into
+    # the same local becomes BINARY_OP_INPLACE_ADD_UNICODE; stored into a global it cannot be
+    rows = {r.variant: r for r in concatenation(n=200, repeats=1).rows}
+    assert rows["local"].instruction == "BINARY_OP_INPLACE_ADD_UNICODE"
+    assert rows["global"].instruction == "BINARY_OP_ADD_UNICODE"
+    assert rows["local"].seconds_n > 0 and rows["local"].growth > 0
+
+
+def test_the_free_threaded_314_build_specializes():
+    executable = sys.executable if FREE_THREADED_HERE and sys.version_info >= (3, 14) else _other_free_threaded_314()
+    if executable is None:
+        pytest.skip("no free-threaded 3.14+ interpreter found")
+    probe = specialization(executable)
+    assert "free-threaded" in probe.interpreter
+    # 3.13t ran these generic (ENABLE_SPECIALIZATION was 0); 3.14t specializes them
+    assert ("LOAD_ATTR", "LOAD_ATTR_INSTANCE_VALUE") in probe.replaced
+    assert ("BINARY_OP", "BINARY_OP_ADD_INT") in probe.replaced
+    local = concatenation(executable, n=200, repeats=1).row("local")
+    assert local.instruction == "BINARY_OP_INPLACE_ADD_UNICODE"
+
+
+def test_a_module_level_function_is_freed_after_del_on_this_build():
+    if FREE_THREADED_HERE and sys.version_info < (3, 14):
+        pytest.skip("3.13t makes it immortal once a second thread starts")
+    probe = immortalization()
+    assert probe.freed_after_del and not probe.immortal
+    if not FREE_THREADED_HERE:
+        assert probe.freed_at_del       # plain reference counting frees it at the del itself
+
+
+def test_the_314_free_threaded_build_frees_a_function_with_a_deferred_refcount():
+    executable = sys.executable if FREE_THREADED_HERE and sys.version_info >= (3, 14) else _other_free_threaded_314()
+    if executable is None:
+        pytest.skip("no free-threaded 3.14+ interpreter found")
+    probe = immortalization(executable)
+    # deferred reference counting (PEP 703) shows as a count near 2**60, not a count of real
+    # references, and leaves the freeing to the collector: not at the del, but after gc.collect()
+    assert probe.refcount_after_thread > 2 ** 32
+    assert not probe.freed_at_del
+    assert probe.freed_after_del and not probe.immortal
+
+
+def test_start_method_reports_what_multiprocessing_says_in_a_fresh_process():
+    method = start_method()
+    assert method.default in multiprocessing.get_all_start_methods()
+    assert set(method.available) == set(multiprocessing.get_all_start_methods())
+    if sys.platform == "linux" and sys.version_info >= (3, 14):
+        assert method.default == "forkserver"       # 3.14 changed Linux's default from fork
+    elif sys.platform == "linux":
+        assert method.default == "fork"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="concurrent.interpreters is new in 3.14")
+def test_concurrent_interpreters_keep_their_own_globals():
+    from concurrent import interpreters as subinterpreters
+
+    sub = subinterpreters.create()
+    try:
+        queue = subinterpreters.create_queue()
+        sub.prepare_main(queue=queue)
+        sub.exec("import sys; sys.lab_marker = 1; queue.put(hasattr(sys, 'lab_marker'))")
+        assert queue.get(timeout=10) is True
+        assert not hasattr(sys, "lab_marker")
+    finally:
+        sub.close()
 
 
 @pytest.mark.skipif(shutil.which("cc") is None and shutil.which("gcc") is None, reason="no C compiler")
@@ -370,10 +465,10 @@ def test_overhead_compares_every_program_on_both_builds():
 # --- renderers ------------------------------------------------------------------------------
 
 def test_charts_draw_valid_svg_with_alt_text_that_carries_the_numbers():
-    scaling = Scaling("python_loop", "cpu", "threads", "3.13.5 free-threaded", True, False, 2,
+    scaling = Scaling("python_loop", "cpu", "threads", "3.14.7 free-threaded", True, False, 2,
                       (ScalingPoint(1, 0.1, 1.0), ScalingPoint(2, 0.11, 1.82)))
-    latency = LatencyResult("cpu", 0.005, "3.13.0 GIL", (0.05, 4.9, 5.1))
-    timeline = Timeline("3.13.0 GIL", 0.005, 20.0, (Track("thread 1", ((0.0, 5.0),)), Track("thread 2", ((5.0, 10.0),))))
+    latency = LatencyResult("cpu", 0.005, "3.14.7 GIL", (0.05, 4.9, 5.1))
+    timeline = Timeline("3.14.7 GIL", 0.005, 20.0, (Track("thread 1", ((0.0, 5.0),)), Track("thread 2", ((5.0, 10.0),))))
     for figure, fact in ((charts.scaling_chart([scaling]), "2 workers 1.8x"),
                          (charts.latency_chart([latency]), "median 4.9 ms"),
                          (charts.timeline_chart(timeline), "thread 2 ran 5 ms")):

@@ -87,8 +87,9 @@ after = sys.getrefcount(module_level_function)
 freed = []
 watch = weakref.ref(module_level_function, lambda _: freed.append(True))
 del module_level_function
+at_del = bool(freed)
 gc.collect()
-print(json.dumps([before, after, bool(freed)]))
+print(json.dumps([before, after, bool(freed), at_del]))
 """
 
 
@@ -108,7 +109,8 @@ class Immortalization:
     interpreter: str
     refcount_before_thread: int    # sys.getrefcount of a module-level function
     refcount_after_thread: int     # the same, after a second thread has started
-    freed_after_del: bool          # did the function go away once its last name was deleted?
+    freed_after_del: bool          # was it gone after its last name was deleted and gc.collect() ran?
+    freed_at_del: bool = False     # was it gone at the `del` itself, before any collection?
 
     @property
     def immortal(self) -> bool:
@@ -125,11 +127,12 @@ def immortalization(interpreter: Optional[str] = None) -> Immortalization:
     immortal the first time a second thread started, so that threads would not fight over
     their reference counts (Doc/howto/free-threading-python.rst, 3.13): such a function is never
     freed. The 3.14 free-threaded build uses deferred reference counting for them instead
-    (sys.getrefcount reports a huge number from the start), and a collection frees them.
+    (sys.getrefcount reports a huge number from the start): `del` does not free them, a
+    collection does.
     """
     executable = interpreter or sys.executable
-    before, after, freed = json.loads(_run_probe(executable, _IMMORTAL_PROBE))
-    return Immortalization(describe(executable).label, before, after, freed)
+    before, after, freed, at_del = json.loads(_run_probe(executable, _IMMORTAL_PROBE))
+    return Immortalization(describe(executable).label, before, after, freed, at_del)
 
 
 _SPECIALIZATION_PROBE = """
