@@ -182,6 +182,8 @@ def verify_and_download(minor: str, upstream: str, dsc_name: str, dsc: bytes, po
     dsc_path.write_bytes(dsc)
     if not DEVELOPER_KEYRING.exists():
         raise ProvisionError(f"{DEVELOPER_KEYRING} is missing: apt-get install debian-keyring")
+    if not shutil.which("gpgv"):
+        raise ProvisionError("gpgv is missing: apt-get install gpgv")
     check = subprocess.run(["gpgv", "--keyring", str(DEVELOPER_KEYRING), str(dsc_path)],
                            capture_output=True, text=True)
     if check.returncode != 0:
@@ -271,6 +273,7 @@ def build(feature: str, cache: Path) -> Path:
                 pinned = manifest["debian_upstream"]
                 say(f"building {feature} from {pinned}, the version of its existing twin")
                 break
+        ensure_build_deps()   # gpgv and the developer keyring come with them
         source = resolve(series, cache, pinned)
     key = f"{source['version']}-{variant}-{flags_hash(COMMON_FLAGS)}"
     prefix = cache / key
@@ -278,7 +281,6 @@ def build(feature: str, cache: Path) -> Path:
     with locked(cache / f"{key}.lock"):
         if (prefix / "BUILD.json").is_file() and exe.exists():
             return exe
-        ensure_build_deps()
         work = cache / f"build-{key}"
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(prefix, ignore_errors=True)
