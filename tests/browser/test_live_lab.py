@@ -31,6 +31,9 @@ def run_all(page, timeout_s: float = 240) -> None:
         timeout=90000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     deadline = time.monotonic() + timeout_s
+    # Right after run-all the kernel may not be busy yet and no cell marked pending: idle with
+    # cells left to run means "a cell raised" only when it lasts (3 s of polls).
+    idle_and_unfinished = 0
     while time.monotonic() < deadline:
         state = page.evaluate("""() => {
             const w = window.jupyterapp.shell.currentWidget;
@@ -43,8 +46,11 @@ def run_all(page, timeout_s: float = 240) -> None:
         if not state["pending"] and not state["busy"] and state["done"] == state["total"]:
             return
         if not state["pending"] and not state["busy"] and state["done"] < state["total"]:
-            # Execution stopped early: a cell raised.
-            return
+            idle_and_unfinished += 1
+            if idle_and_unfinished >= 6:
+                return   # execution stopped early: a cell raised
+        else:
+            idle_and_unfinished = 0
         page.wait_for_timeout(500)
     pytest.fail(f"the notebook did not finish within {timeout_s:.0f} s: {state}")
 
