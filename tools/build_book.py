@@ -74,6 +74,12 @@ def main() -> int:
     env = dict(os.environ, PYTHONHASHSEED="0")
     # The build's kernels must import this checkout's package, whatever is installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    # Prose pages record their claims' measurements here (internals_lab.measured_claims); the
+    # claims page, read after the chapters, prints a measured verdict only beside data that meet
+    # its predicate. Emptied first, so no earlier build's numbers can confirm anything.
+    measurements = ROOT / "_build" / "measurements"
+    shutil.rmtree(measurements, ignore_errors=True)
+    env["INTERNALS_LAB_MEASUREMENTS"] = str(measurements)
     # --all: an incremental Sphinx build can keep stale static files and pages.
     cmd = [str(exe), "build", str(ROOT), "--all", "--builder", "html", "-W", "-n", "--keep-going"]
     config = None

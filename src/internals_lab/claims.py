@@ -16,13 +16,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .measured_claims import Predicate, stored_measurement
+
 __all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "evidence_problems", "claims_markdown", "default_registry"]
 
 VERDICTS = ("true", "partly true", "false", "version-dependent")
 _FIELDS = ("id", "post", "claim", "verdict", "versions", "evidence", "explanation")
 # Optional: where the verdict differs from the reference interpreter's, per version or build
 # ("3.11", "3.13t"). The one verdict per version the claims page shows comes from here.
-_OPTIONAL = ("by_version",)
+_OPTIONAL = ("by_version", "predicate")
 REFERENCE = "3.14"
 
 
@@ -36,6 +38,7 @@ class Claim:
     evidence: str       # where the evidence cell is: "<path>#<cell id or label>"
     explanation: str    # one or two sentences: what the evidence shows
     by_version: tuple = ()   # ((version, verdict), ...) where it differs from `verdict`
+    predicate: str = ""      # for a measured claim: the condition its data must meet (measured_claims)
 
     def verdict_on(self, version: str) -> str:
         """The verdict on one interpreter ("3.12", "3.14t"); the reference's unless listed."""
@@ -71,7 +74,13 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
         by_version = entry.get("by_version", {})
         if not isinstance(by_version, dict):
             raise ValueError(f"{path}: claim {entry['id']}: by_version must be a table of version = verdict")
-        claim = Claim(**{f: entry[f] for f in _FIELDS}, by_version=tuple(sorted(by_version.items())))
+        claim = Claim(**{f: entry[f] for f in _FIELDS}, by_version=tuple(sorted(by_version.items())),
+                      predicate=entry.get("predicate", ""))
+        if claim.predicate:
+            try:
+                Predicate.parse(claim.predicate)
+            except ValueError as exc:
+                raise ValueError(f"{path}: claim {claim.id}: {exc}") from None
         for verdict in (claim.verdict, *dict(claim.by_version).values()):
             if verdict not in VERDICTS:
                 raise ValueError(f"{path}: claim {claim.id}: verdict {verdict!r} is not one of {VERDICTS}")
@@ -89,7 +98,7 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     return claims
 
 
-def _notebook_problems(claim: Claim, notebook: Path) -> list[str]:
+def _notebook_problems(claim: Claim, notebook: Path, root: Path) -> list[str]:
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     index = next((i for i, c in enumerate(cells) if c.get("id") == claim.evidence_anchor), None)
     if index is None:
@@ -100,6 +109,9 @@ def _notebook_problems(claim: Claim, notebook: Path) -> list[str]:
         problems.append(f"{claim.id}: cell {claim.evidence_anchor!r} is a {cell['cell_type']} cell, not code")
     elif not cell.get("outputs"):
         problems.append(f"{claim.id}: cell {claim.evidence_anchor!r} has no stored output for the reader to see")
+    elif claim.predicate and stored_measurement(claim, root) is None:
+        problems.append(f"{claim.id}: a measured claim, but cell {claim.evidence_anchor!r} stores no "
+                        f"record({claim.id!r}, ...) output for its predicate")
     before = cells[index - 1] if index else None
     target = f"({claim.evidence_anchor})="
     if before is None or before["cell_type"] != "markdown" or target not in "".join(before["source"]):
@@ -115,6 +127,10 @@ def _page_problems(claim: Claim, page: Path) -> list[str]:
     rest = text[target.end():].lstrip()
     if not rest.startswith("```{code-cell}"):
         return [f"{claim.id}: the target ({claim.evidence_anchor})= in {claim.evidence_path} is not right before a code cell"]
+    cell = rest.split("\n```", 1)[0]
+    if claim.predicate and not re.search(rf"record\(\s*[\"']{re.escape(claim.id)}[\"']", cell):
+        return [f"{claim.id}: a measured claim, but its evidence cell in {claim.evidence_path} never calls "
+                f"record({claim.id!r}, ...)"]
     return []
 
 
@@ -129,7 +145,7 @@ def evidence_problems(claims: list[Claim], root: str | Path) -> list[str]:
         elif not path.is_file():
             problems.append(f"{claim.id}: evidence file {claim.evidence_path} does not exist")
         elif path.suffix == ".ipynb":
-            problems.extend(_notebook_problems(claim, path))
+            problems.extend(_notebook_problems(claim, path, root))
         elif path.suffix == ".md":
             problems.extend(_page_problems(claim, path))
         else:
@@ -137,8 +153,26 @@ def evidence_problems(claims: list[Claim], root: str | Path) -> list[str]:
     return problems
 
 
-def claims_markdown(claims: list[Claim]) -> str:
-    """The registry as MyST markdown: a section per source post, linking each verdict's evidence."""
+def _measured_verdict(claim: Claim, root: Path) -> str | None:
+    """For a measured claim, the verdict line's text when its data do not confirm it; else None."""
+    if not claim.predicate:
+        return None
+    values = stored_measurement(claim, root)
+    predicate = Predicate.parse(claim.predicate)
+    if values is None:
+        return f"**not confirmed on this machine** (no measurement recorded for the condition {predicate})"
+    failures = predicate.failures(values)
+    if failures:
+        return f"**not confirmed on this machine** ({'; '.join(failures)})"
+    return None
+
+
+def claims_markdown(claims: list[Claim], root: str | Path | None = None) -> str:
+    """The registry as MyST markdown: a section per source post, linking each verdict's evidence.
+
+    A measured claim's verdict is printed only when its recorded data meet its predicate.
+    """
+    root = Path(root) if root is not None else default_registry().parent
     out = []
     for post in sorted({c.post for c in claims}):
         out.append(f"## Post {post}\n")
@@ -149,9 +183,13 @@ def claims_markdown(claims: list[Claim]) -> str:
                 for version, verdict in c.by_version:
                     grouped.setdefault(verdict, []).append(version)
                 differs = "".join(f"; on {', '.join(vs)}: **{v}**" for v, vs in grouped.items())
+            unconfirmed = _measured_verdict(c, root)
+            verdict = unconfirmed or f"**{c.verdict}**{differs}"
+            if c.predicate and not unconfirmed:
+                verdict += f", its condition {Predicate.parse(c.predicate)} met by the recorded measurement"
             out.append(
                 f"**{c.claim}**\n\n"
-                f"- Verdict on {REFERENCE}: **{c.verdict}**{differs} (checked on CPython {c.versions})\n"
+                f"- Verdict on {REFERENCE}: {verdict} (checked on CPython {c.versions})\n"
                 f"- {c.explanation}\n"
                 f"- Evidence: [the cell that shows it]({c.evidence_anchor}) (`{c.evidence}`)\n"
             )

@@ -1,0 +1,161 @@
+"""Claims whose evidence is a measurement: a predicate in the registry, checked on the data.
+
+Design: a claim in `claims.toml` whose verdict rests on a measurement carries a `predicate`,
+such as `"rss_ratio > 10"` or `"speedup >= 1.5 and speedup < 2.2"`: clauses `name op number`
+joined by `and`. The evidence cell measures, then calls `record(claim_id, name=value, ...)`.
+That shows the reader the numbers and, computed from them, whether the registry's condition
+holds on this run, and it leaves the data where the build can read it again:
+
+- in the cell output's metadata, under `MEASUREMENT_MIME`, which a notebook stores;
+- as `<claim id>.json` in the directory `$INTERNALS_LAB_MEASUREMENTS` when that is set, which
+  is how the claims page sees what a prose page measured in the same build.
+
+The claims page (`claims.claims_markdown`) prints a measured claim's verdict only beside data
+on which its predicate holds; otherwise it says "not confirmed on this machine" in its place.
+So a fixed verdict is never published next to a number that contradicts it.
+
+The predicate language is deliberately tiny (no `eval`): the registry is data, not code.
+"""
+from __future__ import annotations
+
+import json
+import math
+import operator
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["MEASUREMENT_MIME", "Predicate", "Measurement", "record", "stored_measurement"]
+
+MEASUREMENT_MIME = "application/vnd.internals-lab.measurement+json"
+DIRECTORY_VARIABLE = "INTERNALS_LAB_MEASUREMENTS"
+
+_OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
+_CLAUSE = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*(>=|<=|==|>|<)\s*(-?[0-9]+(?:\.[0-9]*)?(?:e-?[0-9]+)?)\s*$")
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A conjunction of `name op number` clauses over a measurement's named values."""
+    clauses: tuple[tuple[str, str, float], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Predicate":
+        clauses = []
+        for part in re.split(r"\band\b", text):
+            match = _CLAUSE.match(part)
+            if not match:
+                raise ValueError(f"predicate {text!r}: {part.strip()!r} is not `name op number` "
+                                 f"(op one of {', '.join(_OPERATORS)})")
+            name, op, number = match.groups()
+            clauses.append((name, op, float(number)))
+        return cls(tuple(clauses))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for name, _, _ in self.clauses))
+
+    def failures(self, values: dict) -> list[str]:
+        """The clauses that do not hold (a missing or non-finite value fails its clause)."""
+        failed = []
+        for name, op, number in self.clauses:
+            value = values.get(name)
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and math.isfinite(value) and _OPERATORS[op](value, number))
+            if not ok:
+                failed.append(f"{name} = {_format(value)}, needs {_SYMBOLS[op]} {number:g}")
+        return failed
+
+    def holds(self, values: dict) -> bool:
+        return not self.failures(values)
+
+    def __str__(self) -> str:
+        return " and ".join(f"{name} {_SYMBOLS[op]} {number:g}" for name, op, number in self.clauses)
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "missing" if value is None else repr(value)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one evidence cell measured for one claim, with the registry's verdict and condition."""
+    claim_id: str
+    values: dict
+    predicate: Predicate
+    verdict: str
+
+    @property
+    def holds(self) -> bool:
+        return self.predicate.holds(self.values)
+
+    def sentence(self) -> str:
+        measured = ", ".join(f"{k} = {_format(v)}" for k, v in self.values.items())
+        if self.holds:
+            return (f"Measured: {measured}. The registry's condition ({self.predicate}) holds on this "
+                    f"run, so the verdict stands: {self.verdict}.")
+        return (f"Measured: {measured}. The registry's condition ({self.predicate}) does not hold on "
+                f"this run ({'; '.join(self.predicate.failures(self.values))}): the verdict "
+                f"'{self.verdict}' is not confirmed on this machine.")
+
+    def as_json(self) -> dict:
+        return {"claim": self.claim_id, "values": self.values}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # The data ride in the output's metadata: a notebook stores them, the page does not
+        # show them, and nbval (which skips metadata) compares only the sentence.
+        return {"text/plain": self.sentence()}, {MEASUREMENT_MIME: self.as_json()}
+
+
+def record(claim_id: str, registry: str | Path | None = None, **values) -> Measurement:
+    """Check `values` against the claim's predicate; display the result in a cell.
+
+    Raises a clear error when the claim is unknown, has no predicate, or a value the predicate
+    needs was not given: those are mistakes of the page's author, not of the machine.
+    """
+    from .claims import load_claims  # the registry's loader; imported late to keep this light
+
+    claim = next((c for c in load_claims(registry) if c.id == claim_id), None)
+    if claim is None:
+        raise ValueError(f"no claim {claim_id!r} in the registry")
+    if not claim.predicate:
+        raise ValueError(f"claim {claim_id!r} has no predicate in the registry to check a measurement against")
+    predicate = Predicate.parse(claim.predicate)
+    missing = [name for name in predicate.names if name not in values]
+    if missing:
+        raise ValueError(f"claim {claim_id!r}: the predicate needs {missing}, which were not measured")
+    clean = {k: (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v) for k, v in values.items()}
+    measurement = Measurement(claim_id, clean, predicate, claim.verdict)
+    directory = os.environ.get(DIRECTORY_VARIABLE)
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        (Path(directory) / f"{claim_id}.json").write_text(json.dumps(measurement.as_json()), encoding="utf-8")
+    return measurement
+
+
+def stored_measurement(claim, root: str | Path) -> dict | None:
+    """The values the claim's evidence cell last recorded, or None when there are none.
+
+    A notebook's evidence is read from the cell's stored output; a prose page's from the
+    build's measurement directory, written when the page was executed in this build.
+    """
+    root = Path(root)
+    if claim.evidence_path.endswith(".ipynb"):
+        path = root / claim.evidence_path
+        if not path.is_file():
+            return None
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        cell = next((c for c in cells if c.get("id") == claim.evidence_anchor), None)
+        for output in (cell or {}).get("outputs", []):
+            data = output.get("metadata", {}).get(MEASUREMENT_MIME)
+            if isinstance(data, dict) and data.get("claim") == claim.id:
+                return data.get("values")
+        return None
+    directory = os.environ.get(DIRECTORY_VARIABLE)
+    if not directory or not (Path(directory) / f"{claim.id}.json").is_file():
+        return None
+    return json.loads((Path(directory) / f"{claim.id}.json").read_text(encoding="utf-8")).get("values")
