@@ -52,7 +52,7 @@ def test_markdown_links_each_claim_to_its_anchor():
     text = claims_markdown(claims)
     for claim in claims:
         assert f"]({claim.evidence_anchor})" in text
-        assert f"## Post {claim.post}" in text
+        assert f"## Post {claim.post}:" in text
 
 
 def test_per_version_verdicts_are_shown_and_checked(tmp_path):
@@ -68,3 +68,14 @@ def test_per_version_verdicts_are_shown_and_checked(tmp_path):
     (tmp_path / "bad.toml").write_text(entry.format(table='"py3" = "true"'))
     with pytest.raises(ValueError, match="not a version"):
         load_claims(tmp_path / "bad.toml")
+
+
+def test_every_post_the_book_checks_is_named_by_its_topic():
+    from internals_lab.claims import load_post_topics
+
+    topics = load_post_topics(ROOT / "claims.toml")
+    posts = {c.post for c in load_claims(ROOT / "claims.toml")}
+    assert posts <= set(topics), f"posts without a topic: {sorted(posts - set(topics))}"
+    text = claims_markdown(load_claims(ROOT / "claims.toml"), ROOT)
+    for post in posts:
+        assert f"## Post {post}: {topics[post]}" in text

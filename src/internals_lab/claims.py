@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .measured_claims import Predicate, stored_measurement
 
-__all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "evidence_problems", "claims_markdown", "default_registry"]
+__all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "load_post_topics", "evidence_problems", "claims_markdown",
+           "default_registry"]
 
 VERDICTS = ("true", "partly true", "false", "version-dependent")
 _FIELDS = ("id", "post", "claim", "verdict", "versions", "evidence", "explanation")
@@ -98,6 +99,13 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     return claims
 
 
+def load_post_topics(path: str | Path | None = None) -> dict[int, str]:
+    """Each source post's number and the topic it is about (the `[post_topics]` table)."""
+    path = Path(path) if path is not None else default_registry()
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("post_topics", {})
+    return {int(number): topic for number, topic in table.items()}
+
+
 def _notebook_problems(claim: Claim, notebook: Path, root: Path) -> list[str]:
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     index = next((i for i, c in enumerate(cells) if c.get("id") == claim.evidence_anchor), None)
@@ -167,15 +175,19 @@ def _measured_verdict(claim: Claim, root: Path) -> str | None:
     return None
 
 
-def claims_markdown(claims: list[Claim], root: str | Path | None = None) -> str:
+def claims_markdown(claims: list[Claim], root: str | Path | None = None,
+                    topics: dict[int, str] | None = None) -> str:
     """The registry as MyST markdown: a section per source post, linking each verdict's evidence.
 
     A measured claim's verdict is printed only when its recorded data meet its predicate.
     """
     root = Path(root) if root is not None else default_registry().parent
+    if topics is None:
+        registry = root / "claims.toml"
+        topics = load_post_topics(registry) if registry.is_file() else {}
     out = []
     for post in sorted({c.post for c in claims}):
-        out.append(f"## Post {post}\n")
+        out.append(f"## Post {post}: {topics[post]}\n" if post in topics else f"## Post {post}\n")
         for c in (c for c in claims if c.post == post):
             differs = ""
             if c.by_version:

@@ -135,7 +135,8 @@ IMPLEMENTATIONS = (
     ),
     Implementation(
         "GraalPy", "Java, on GraalVM's Truffle framework",
-        "interpreting an AST that GraalVM's partial evaluator compiles to machine code",
+        "compiling to its own bytecode, run by a Truffle bytecode interpreter whose hot parts "
+        "GraalVM's partial evaluator compiles to machine code",
         "the JVM, with Java interoperability",
     ),
     Implementation(
