@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MEASUREMENT_MIME", "Predicate", "Measurement", "record", "stored_measurement"]
+__all__ = ["MEASUREMENT_MIME", "Predicate", "Measurement", "record", "stored_measurement", "load_claims"]
 
 MEASUREMENT_MIME = "application/vnd.internals-lab.measurement+json"
 DIRECTORY_VARIABLE = "INTERNALS_LAB_MEASUREMENTS"
@@ -117,8 +117,6 @@ def record(claim_id: str, registry: str | Path | None = None, **values) -> Measu
     Raises a clear error when the claim is unknown, has no predicate, or a value the predicate
     needs was not given: those are mistakes of the page's author, not of the machine.
     """
-    from .claims import load_claims  # the registry's loader; imported late to keep this light
-
     claim = next((c for c in load_claims(registry) if c.id == claim_id), None)
     if claim is None:
         raise ValueError(f"no claim {claim_id!r} in the registry")
@@ -135,6 +133,13 @@ def record(claim_id: str, registry: str | Path | None = None, **values) -> Measu
         Path(directory).mkdir(parents=True, exist_ok=True)
         (Path(directory) / f"{claim_id}.json").write_text(json.dumps(measurement.as_json()), encoding="utf-8")
     return measurement
+
+
+def load_claims(registry: str | Path | None = None):
+    """The claims registry (re-exported so that pages need one import)."""
+    from .claims import load_claims as load  # late: claims imports this module
+
+    return load(registry)
 
 
 def stored_measurement(claim, root: str | Path) -> dict | None:
