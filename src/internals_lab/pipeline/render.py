@@ -6,6 +6,7 @@ compiles or analyses anything. graphviz is imported inside the graph functions o
 """
 from __future__ import annotations
 
+import difflib
 import html
 
 from ..render import Figure, Table, svg
@@ -110,17 +111,63 @@ def cfg_graph(graph, alt: str | None = None) -> Figure:
                          f"{len(graph.edges)} edges ({', '.join(kinds) or 'none'}).")
 
 
+def _similarity(a: str, b: str) -> float:
+    return 1.0 if a == b else difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _pairs(keys: list[str], items: list[str]) -> list[tuple[int | None, int | None]]:
+    """A diff of two listings: (key index, item index) pairs, None on the side that lacks one.
+
+    Instructions pair up when they are alike (LOAD_FAST x with LOAD_FAST_BORROW x), chosen to
+    maximise the total likeness in order: a small Needleman-Wunsch with free gaps.
+    """
+    like = [[_similarity(k, i) for i in items] for k in keys]
+    best = [[0.0] * (len(items) + 1) for _ in range(len(keys) + 1)]
+    for a in range(1, len(keys) + 1):
+        for b in range(1, len(items) + 1):
+            paired = best[a - 1][b - 1] + like[a - 1][b - 1] if like[a - 1][b - 1] >= 0.5 else -1.0
+            best[a][b] = max(best[a - 1][b], best[a][b - 1], paired)
+    pairs, a, b = [], len(keys), len(items)
+    while a or b:
+        if a and b and like[a - 1][b - 1] >= 0.5 and best[a][b] == best[a - 1][b - 1] + like[a - 1][b - 1]:
+            pairs.append((a - 1, b - 1)); a, b = a - 1, b - 1
+        elif a and best[a][b] == best[a - 1][b]:
+            pairs.append((a - 1, None)); a -= 1
+        else:
+            pairs.append((None, b - 1)); b -= 1
+    return pairs[::-1]
+
+
+def align_listings(listings: list[list[str]]) -> list[tuple[str | None, ...]]:
+    """Rows of instructions that correspond across versions, as a diff lines them up.
+
+    Each new listing is aligned with the rows built so far, keyed by each row's latest
+    instruction (versions change a little at a time, so the nearest one matches best);
+    unmatched instructions get rows of their own, with None for the versions that lack them.
+    So one inserted instruction marks one row, not every row after it.
+    """
+    rows: list[tuple[str | None, ...]] = []
+    for column, listing in enumerate(listings):
+        if column == 0:
+            rows = [(item,) for item in listing]
+            continue
+        keys = [next(v for v in reversed(row) if v is not None) for row in rows]
+        rows = [(rows[r] if r is not None else (None,) * column) + ((listing[i] if i is not None else None),)
+                for r, i in _pairs(keys, listing)]
+    return rows
+
+
 def show_versions(results, caption: str | None = None) -> Table:
-    """Side by side, one column per version; a row is marked when the versions disagree."""
+    """Side by side, one column per version, aligned like a diff; a row is marked where they differ."""
     columns = [f"{r.version} ({r.full_version})" if r.full_version else r.version for r in results]
-    cells = [[f"{op} {arg}".rstrip() for op, arg in r.instructions] if r.instructions is not None
-             else [f"({r.problem})"] for r in results]
-    height = max(len(c) for c in cells) if cells else 0
+    compiled = [r for r in results if r.instructions is not None]
+    aligned = align_listings([[f"{op} {arg}".rstrip() for op, arg in r.instructions] for r in compiled]) or [()]
     rows = []
-    for i in range(height):
-        row = [c[i] if i < len(c) else "" for c in cells]
-        present = [r for r, res in zip(row, results) if res.instructions is not None]
-        rows.append([str(i), "*" if len(set(present)) > 1 else ""] + row)
+    for number, row in enumerate(aligned):
+        by_version = dict(zip((id(r) for r in compiled), row))
+        cells = [(by_version[id(r)] or "") if r.instructions is not None else (f"({r.problem})" if number == 0 else "")
+                 for r in results]
+        rows.append([str(number), "*" if len(set(row)) > 1 else ""] + cells)
     return Table(["#", "differs"] + columns, rows, caption=caption, code_columns=columns)
 
 
