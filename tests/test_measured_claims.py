@@ -68,7 +68,7 @@ def test_a_confirming_measurement_publishes_the_verdict_and_its_condition(tmp_pa
 def test_a_measured_claim_without_a_recorded_measurement_is_a_problem_and_unconfirmed(tmp_path):
     claims = notebook_with(tmp_path, None)
     assert evidence_problems(claims, tmp_path) == [
-        "fast: a measured claim, but cell 'fast' stores no record('fast', ...) output for its predicate"]
+        "fast: a measured claim, but no cell of notebooks/lab.ipynb stores a record('fast', ...) output for its predicate"]
     assert "not confirmed on this machine** (no measurement recorded" in claims_markdown(claims, tmp_path)
 
 

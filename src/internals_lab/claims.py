@@ -118,7 +118,7 @@ def _notebook_problems(claim: Claim, notebook: Path, root: Path) -> list[str]:
     elif not cell.get("outputs"):
         problems.append(f"{claim.id}: cell {claim.evidence_anchor!r} has no stored output for the reader to see")
     elif claim.predicate and stored_measurement(claim, root) is None:
-        problems.append(f"{claim.id}: a measured claim, but cell {claim.evidence_anchor!r} stores no "
+        problems.append(f"{claim.id}: a measured claim, but no cell of {claim.evidence_path} stores a "
                         f"record({claim.id!r}, ...) output for its predicate")
     before = cells[index - 1] if index else None
     target = f"({claim.evidence_anchor})="

@@ -143,22 +143,24 @@ def load_claims(registry: str | Path | None = None):
 
 
 def stored_measurement(claim, root: str | Path) -> dict | None:
-    """The values the claim's evidence cell last recorded, or None when there are none.
+    """The values the claim's evidence last recorded, or None when there are none.
 
-    A notebook's evidence is read from the cell's stored output; a prose page's from the
-    build's measurement directory, written when the page was executed in this build.
+    A notebook's are read from the stored output of the cell that called `record` (in the
+    evidence notebook); a prose page's from the build's measurement directory, written when
+    the page was executed in this build.
     """
     root = Path(root)
     if claim.evidence_path.endswith(".ipynb"):
         path = root / claim.evidence_path
         if not path.is_file():
             return None
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        cell = next((c for c in cells if c.get("id") == claim.evidence_anchor), None)
-        for output in (cell or {}).get("outputs", []):
-            data = output.get("metadata", {}).get(MEASUREMENT_MIME)
-            if isinstance(data, dict) and data.get("claim") == claim.id:
-                return data.get("values")
+        # Any cell of the evidence notebook may record: a timing is best kept in a cell of its
+        # own (nbval ignores its output) beside the deterministic evidence cell.
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("metadata", {}).get(MEASUREMENT_MIME)
+                if isinstance(data, dict) and data.get("claim") == claim.id:
+                    return data.get("values")
         return None
     directory = os.environ.get(DIRECTORY_VARIABLE)
     if not directory or not (Path(directory) / f"{claim.id}.json").is_file():
