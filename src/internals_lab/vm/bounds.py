@@ -276,12 +276,23 @@ def _interpreter_state():
     try:
         yield
     finally:
-        sys.settrace(trace)
-        sys.setprofile(profile)
+        _put_back(sys.gettrace, sys.settrace, trace)
+        _put_back(sys.getprofile, sys.setprofile, profile)
         threading.settrace(thread_trace) if thread_trace is not None else _clear_thread_hook("_trace_hook")
         threading.setprofile(thread_profile) if thread_profile is not None else _clear_thread_hook("_profile_hook")
         sys.stdout, sys.stderr = stdout, stderr
         _restore_monitoring(monitoring)
+
+
+def _put_back(get, set_, saved) -> None:
+    """Restore a trace or profile function only if the program changed it: what `get` returns
+    for a C-level hook (cProfile's profiler on 3.11) is not something `set_` can reinstall."""
+    if get() is saved:
+        return
+    if saved is not None and not callable(saved) and hasattr(saved, "enable"):
+        saved.enable()   # a cProfile.Profile the program displaced
+    else:
+        set_(saved)
 
 
 def _clear_thread_hook(name: str) -> None:
