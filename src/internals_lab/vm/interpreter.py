@@ -1684,6 +1684,10 @@ class VirtualMachine:
         # The program's recursion limit counts VM frames; `recursion_room` gives the Python
         # frames that implement them the space they need.
         self.max_depth = sys.getrecursionlimit()
+        # Step budget for bounds.py: the plain loop counts down, and calls `out_of_ticks`
+        # (which may raise a LimitExceeded, or grant more ticks) when it goes below zero.
+        self.ticks_left = 1 << 62
+        self.out_of_ticks = None
 
     # -- code and frames ---------------------------------------------------------------------
     def decoded(self, code: types.CodeType) -> DecodedCode:
@@ -1826,6 +1830,9 @@ class VirtualMachine:
                     while True:
                         handler, arg = ops[frame.ip]
                         frame.ip += 1
+                        self.ticks_left -= 1
+                        if self.ticks_left < 0:
+                            self.out_of_ticks()
                         if handler(frame, arg) is not None:
                             return frame.retval
                 except BaseException:
