@@ -271,3 +271,26 @@ def test_a_suspended_generator_cleans_up_later_without_the_dead_tracer(capsys):
         sys.unraisablehook = saved
     assert reported == [] and t.exception is None
     assert "cleanup" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("counter", ["ticks", "hook"])
+def test_the_step_cap_counts_exactly_the_instructions_dis_lists(counter):
+    from internals_lab.vm import VirtualMachine, bounded
+    from internals_lab.vm.interpreter import recursion_room
+    import builtins
+    import dis
+
+    source = "a = 1\nb = a + 2\nc = [a, b]\n"   # straight-line: each instruction runs once
+    code = compile(source, "<vm>", "exec")
+    count = len(list(dis.get_instructions(code)))
+
+    def run_capped(cap):
+        vm = VirtualMachine()
+        if counter == "hook":   # an interpreter without the tick counter
+            vm.hook = lambda frame, phase: None
+        with bounded(vm, Bounds(max_steps=cap, max_seconds=None)), recursion_room(vm):
+            vm.run_code(code, {"__builtins__": builtins})
+
+    run_capped(count)
+    with pytest.raises(StepLimitExceeded):
+        run_capped(count - 1)
