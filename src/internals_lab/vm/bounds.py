@@ -226,7 +226,11 @@ def _alarm(guard: Guard):
     def on_alarm(signum, frame):
         raise TimeLimitExceeded(b.max_seconds)
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+    except ValueError:   # not the main interpreter (a subinterpreter's main thread)
+        yield
+        return
     signal.setitimer(signal.ITIMER_REAL, b.max_seconds + 1.0)
     try:
         yield
@@ -249,7 +253,11 @@ def _interrupt_marker(guard: Guard):
         guard.interrupted = True
         previous(signum, frame)
 
-    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:   # not the main interpreter
+        yield
+        return
     try:
         yield
     finally:
