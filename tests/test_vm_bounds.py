@@ -294,3 +294,11 @@ def test_the_step_cap_counts_exactly_the_instructions_dis_lists(counter):
     run_capped(count)
     with pytest.raises(StepLimitExceeded):
         run_capped(count - 1)
+
+
+def test_a_program_that_replaces_stdout_does_not_keep_it():
+    before = sys.stdout
+    run("import sys, io\nsys.stdout = io.StringIO()\nprint('hidden')\n")
+    assert sys.stdout is before
+    t = trace("import sys, io\nsys.stdout = io.StringIO()\nraise ValueError\n")
+    assert sys.stdout is before and t.exception == "ValueError: "
