@@ -302,3 +302,10 @@ def test_a_program_that_replaces_stdout_does_not_keep_it():
     assert sys.stdout is before
     t = trace("import sys, io\nsys.stdout = io.StringIO()\nraise ValueError\n")
     assert sys.stdout is before and t.exception == "ValueError: "
+
+
+@pytest.mark.parametrize("bad", [{"source": 5, "steps": []}, {"source": "x", "steps": [{}]},
+                                 {"source": "x", "steps": [{"depth": "a"}]}, {"source": "x", "steps": None}])
+def test_a_malformed_trace_dict_is_a_plain_type_error(bad):
+    with pytest.raises(TypeError, match="player_data"):
+        player_data(bad)

@@ -131,8 +131,17 @@ def player_data(trace: dict) -> PlayerData:
     """The player's view of `Trace.to_dict()` (or of a `Trace`)."""
     if hasattr(trace, "to_dict"):
         trace = trace.to_dict()
-    if not isinstance(trace, dict) or "steps" not in trace or "source" not in trace:
+    if (not isinstance(trace, dict) or not isinstance(trace.get("source"), str)
+            or not isinstance(trace.get("steps"), (list, tuple))):
         raise TypeError("player_data() needs internals_lab.vm.trace(...) or its to_dict()")
+    try:
+        return _player_data(trace)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise TypeError("player_data() needs internals_lab.vm.trace(...) or its to_dict(); "
+                        f"this one is malformed ({type(exc).__name__}: {exc})") from None
+
+
+def _player_data(trace: dict) -> PlayerData:
     source = trace["source"]
     lines, starts = _source_lines(source)
     frames: list[tuple[int, str, int | None]] = []   # (frame number, function, line) by depth
