@@ -309,3 +309,11 @@ def test_a_program_that_replaces_stdout_does_not_keep_it():
 def test_a_malformed_trace_dict_is_a_plain_type_error(bad):
     with pytest.raises(TypeError, match="player_data"):
         player_data(bad)
+
+
+@pytest.mark.parametrize("source", ["if x:\n  y\n \x00 z\n", "x = 1\x00\n"])
+def test_null_bytes_are_a_message_on_every_version(source):
+    # 3.11 raises ValueError from compile(), 3.12+ SyntaxError (its tokenizer once SystemError).
+    state = trace_for_stepper(source)
+    assert state.data is None and "null bytes" in state.error
+    assert "null bytes" in play(source)._repr_html_()
