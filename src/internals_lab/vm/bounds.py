@@ -4,8 +4,9 @@ change in the interpreter around it.
 Design: `Bounds` holds the caps (`RUN_BOUNDS` for `run`, `TRACE_BOUNDS` for `trace`; each cap can
 be raised, or switched off with None). `bounded(vm, bounds)` is the context manager every entry
 point runs a program in. It
-- chains a guard onto `vm.hook` that counts instructions and reads `bounds.clock` before each
-  one (the clock is injectable, so tests bound time without waiting for it);
+- counts instructions (the VM's tick counter, or a hook chained onto `vm.hook` when tracing)
+  and reads `bounds.clock` every 32 of them (the clock is injectable, so tests bound time
+  without waiting for it);
 - in the main thread, arms a SIGALRM timer one second past `max_seconds`, so that a single slow
   instruction (`10**10**7`: one BINARY_OP, seconds of C) is stopped too. CPython runs the
   handler between bytecodes and inside long-running C loops that poll for signals (big-int
