@@ -50,14 +50,14 @@ def test_exception_step_is_marked_and_the_handler_runs():
     assert [s.opname for s in raised] == ["BINARY_OP"]
     after = data.steps[raised[0].index + 1]
     assert after.opname == "PUSH_EXC_INFO"
-    assert data.steps[-1].output == "caught\n"
+    assert data.printed(data.steps[-1]) == "caught\n"
 
 
 def test_loop_jumps_back():
     data = player_data(trace(LOOP))
     ops = [s.opname for s in data.steps]
     assert ops.count("JUMP_BACKWARD") == 3 or ops.count("JUMP_BACKWARD") + ops.count("JUMP_ABSOLUTE") == 3
-    assert data.steps[-1].output == "3\n"
+    assert data.printed(data.steps[-1]) == "3\n"
 
 
 def test_no_addresses_anywhere_in_the_player():

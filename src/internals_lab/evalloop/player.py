@@ -50,7 +50,7 @@ class PlayerStep:
     stack_after: tuple[str, ...]
     locals: tuple[tuple[str, str], ...]
     frames: tuple[tuple[str, int | None], ...]   # (function, line), outermost first
-    output: str                  # everything printed up to and including this step
+    output_end: int              # PlayerData.output[:output_end] is everything printed so far
     raised: bool
 
 
@@ -61,33 +61,51 @@ class PlayerData:
     steps: tuple[PlayerStep, ...]
     codes: dict                  # code key -> [(offset, opname, argrepr, line)]
     outcome: str                 # how the run ended, one sentence
+    output: str = ""             # everything the steps printed, once (steps hold offsets into it)
+    caps: str = ""               # the caps the recording ran under, one sentence
+
+    def printed(self, step: PlayerStep) -> str:
+        """What was printed up to and including `step`."""
+        return self.output[:step.output_end]
 
     def to_json(self) -> dict:
+        # The output is stored once; each step holds the offset where its output ends. (Storing
+        # the output so far at every step made a 1,000-step loop after a long print 200 MB.)
         return {
             "source": self.source, "python": self.python, "outcome": self.outcome,
+            "output": self.output, "caps": self.caps,
             "codes": {k: [list(row) for row in v] for k, v in self.codes.items()},
             "steps": [{
                 "fn": s.function, "code": s.code, "off": s.offset, "op": s.opname, "arg": s.argrepr,
                 "line": s.line, "span": list(s.span) if s.span else None,
                 "before": list(s.stack_before), "after": list(s.stack_after),
                 "locals": [list(kv) for kv in s.locals], "frames": [list(f) for f in s.frames],
-                "out": s.output, "raised": s.raised,
+                "oe": s.output_end, "raised": s.raised,
             } for s in self.steps],
         }
 
 
-def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(source):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+# CPython's tokenizer ends a line at \r\n, \r or \n (and nothing else: not \f, \v or U+2028,
+# which str.splitlines would also split on), and numbers the lines of its positions that way.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _source_lines(source: str) -> tuple[list[str], list[int]]:
+    """The lines as the compiler counts them, and the character offset where each starts."""
+    lines, starts, at = [], [0], 0
+    for m in _NEWLINE.finditer(source):
+        lines.append(source[at:m.start()])
+        at = m.end()
+        starts.append(at)
+    lines.append(source[at:])
+    return lines, starts
 
 
 def _char_offset(lines: list[str], starts: list[int], line: int, byte_col: int) -> int:
     """CPython's columns count UTF-8 bytes; the browser counts characters."""
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    chars = len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+    # surrogatepass: a lone surrogate cannot reach here from compile(), but a trace dict can.
+    chars = len(text.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", errors="ignore"))
     return starts[line - 1] + chars
 
 
@@ -95,6 +113,8 @@ def _span(source: str, lines: list[str], starts: list[int], step: dict) -> tuple
     line, end_line, col, end_col = step["line"], step["end_line"], step["col"], step["end_col"]
     if not line or line > len(lines) or col is None or end_col is None:
         return None
+    if end_line and end_line > len(lines):
+        end_line = len(lines)
     start = _char_offset(lines, starts, line, col)
     end = _char_offset(lines, starts, end_line or line, end_col)
     if end <= start:
@@ -111,13 +131,22 @@ def player_data(trace: dict) -> PlayerData:
     """The player's view of `Trace.to_dict()` (or of a `Trace`)."""
     if hasattr(trace, "to_dict"):
         trace = trace.to_dict()
-    if not isinstance(trace, dict) or "steps" not in trace or "source" not in trace:
+    if (not isinstance(trace, dict) or not isinstance(trace.get("source"), str)
+            or not isinstance(trace.get("steps"), (list, tuple))):
         raise TypeError("player_data() needs internals_lab.vm.trace(...) or its to_dict()")
+    try:
+        return _player_data(trace)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise TypeError("player_data() needs internals_lab.vm.trace(...) or its to_dict(); "
+                        f"this one is malformed ({type(exc).__name__}: {exc})") from None
+
+
+def _player_data(trace: dict) -> PlayerData:
     source = trace["source"]
-    lines = source.split("\n")
-    starts = _line_starts(source)
+    lines, starts = _source_lines(source)
     frames: list[tuple[int, str, int | None]] = []   # (frame number, function, line) by depth
-    printed = ""
+    chunks: list[str] = []   # each step's own output, appended once
+    printed = 0
     steps = []
     for i, s in enumerate(trace["steps"]):
         depth = s["depth"]
@@ -125,7 +154,9 @@ def player_data(trace: dict) -> PlayerData:
         while len(frames) < depth:  # a frame we never saw start (cannot happen in a full trace)
             frames.append((-1, "?", None))
         frames.append((s["frame"], s["function"], s["line"] or None))
-        printed += s.get("output") or ""
+        if s.get("output"):
+            chunks.append(s["output"])
+            printed += len(s["output"])
         steps.append(PlayerStep(
             i, s["function"], s["code"], s["offset"], s["opname"], _no_address(s["argrepr"]),
             s["line"] or None, _span(source, lines, starts, s),
@@ -139,7 +170,21 @@ def player_data(trace: dict) -> PlayerData:
         outcome = f"The program raised {trace['exception']}"
     else:
         outcome = "The program finished normally."
-    return PlayerData(source, trace.get("python", ""), tuple(steps), codes, outcome)
+    return PlayerData(source, trace.get("python", ""), tuple(steps), codes, outcome,
+                      "".join(chunks), _caps_sentence(trace.get("caps") or {}))
+
+
+def _caps_sentence(caps: dict) -> str:
+    parts = []
+    if caps.get("max_steps") is not None:
+        parts.append(f"{caps['max_steps']:,} instructions")
+    if caps.get("max_output") is not None:
+        parts.append(f"{caps['max_output']:,} characters of output")
+    if caps.get("max_seconds") is not None:
+        parts.append(f"{caps['max_seconds']:g} s")
+    if caps.get("max_trace_chars") is not None:
+        parts.append(f"{caps['max_trace_chars']:,} characters of recorded stacks and locals")
+    return f"Recorded with caps of {', '.join(parts)}." if parts else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,7 +246,7 @@ def step_panel_html(data: PlayerData, index: int) -> str:
         f'<div class="ilp-h">bytecode of <code class="ilp-code">{_e(step.function)}</code></div>'
         f'<ol class="ilp-listing">{_listing_html(data, step)}</ol>'
         f'</div></div>'
-        f'<div class="ilp-h">printed so far</div><pre class="ilp-output">{_e(step.output)}</pre>'
+        f'<div class="ilp-h">printed so far</div><pre class="ilp-output">{_e(data.printed(step))}</pre>'
     )
 
 
@@ -247,6 +292,7 @@ if(!root||root.getAttribute('data-ready')==='1')return;
 root.setAttribute('data-ready','1');
 var data=JSON.parse(root.querySelector('script.ilp-data').textContent);
 var steps=data.steps,n=steps.length,cur=0;
+for(var q=0;q<n;q++){steps[q].out=(data.output||'').slice(0,steps[q].oe);}
 var range=root.querySelector('input[type=range]');
 var counter=root.querySelector('.step-counter');
 var panel=root.querySelector('.ilp-view');
@@ -324,6 +370,9 @@ class TracePlayer:
 
     __repr__ = __str__
 
+    def _outcome_and_caps(self) -> str:
+        return f"{self.data.outcome} {self.data.caps}".strip()
+
     def _repr_html_(self) -> str:
         pid = self.element_id
         n = len(self.data.steps)
@@ -346,16 +395,25 @@ class TracePlayer:
             f'<input type="range" min="0" max="{max(n - 1, 0)}" value="0" step="1" aria-label="step">'
             f'<span class="step-counter" aria-live="polite">{_e(counter)}</span></div>'
             f'<div class="ilp-view">{step_panel_html(self.data, 0)}</div>'
-            f'<p class="ilp-outcome">{_e(self.data.outcome)}</p>'
+            f'<p class="ilp-outcome">{_e(self._outcome_and_caps())}</p>'
             f'<script type="application/json" class="ilp-data">{self._payload}</script>'
             f"<script>{js}</script></div>"
         )
 
 
-def play(source: str, title: str = "", max_steps: int = 2000) -> TracePlayer:
-    """Trace `source` in the teaching VM and return a player for the run."""
-    from ..vm import trace
+def play(source: str, title: str = "", max_steps: int = 2000, **caps) -> TracePlayer:
+    """Trace `source` in the teaching VM and return a player for the run.
 
+    `caps` (max_seconds, max_output, max_trace_chars, bounds) go to `vm.trace`. A source the VM
+    cannot run (a syntax error, an unimplemented instruction, text CPython cannot compile)
+    gives a player with no steps whose outcome says why, not an exception.
+    """
     if not isinstance(source, str):
         raise TypeError(f"play() needs the program's source as a str, not {type(source).__name__}")
-    return TracePlayer(trace(source, max_steps=max_steps).to_dict(), title)
+    from .stepper import trace_for_stepper
+
+    state = trace_for_stepper(source, max_steps, **caps)
+    if state.data is not None:
+        return TracePlayer(state.data, title)
+    return TracePlayer(PlayerData(source, "%d.%d" % __import__("sys").version_info[:2], (), {},
+                                  f"Cannot trace this program: {state.error}"), title)

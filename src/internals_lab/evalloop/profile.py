@@ -15,6 +15,7 @@ switched off in `finally`, also when the program raises, so no hook outlives the
 from __future__ import annotations
 
 import builtins
+import contextlib
 import cProfile
 import pstats
 import statistics
@@ -149,25 +150,32 @@ class SpeedRatio:
         return self.vm_seconds / self.cpython_seconds
 
 
-def vm_vs_cpython(source: str, repeats: int = 7, warmup: int = 2) -> SpeedRatio:
-    """Median time of the program in the VM over its median time in CPython, same run."""
-    from ..vm import VirtualMachine
+def vm_vs_cpython(source: str, repeats: int = 7, warmup: int = 2, *, bounds=None) -> SpeedRatio:
+    """Median time of the program in the VM over its median time in CPython, same run.
+
+    The first (untimed) warm-up run in the VM is bounded (`bounds`, default `vm.RUN_BOUNDS`:
+    steps, wall time, output) and raises its `LimitExceeded`; the timed runs are unbounded (a
+    guard would be timed too) and repeat a program already seen to finish within the bounds.
+    """
+    from ..vm import RUN_BOUNDS, VirtualMachine, bounded
     from ..vm.interpreter import recursion_room
 
     # dont_inherit: the program must not inherit this module's `from __future__ import annotations`.
     code = compile(source, "<timed>", "exec", dont_inherit=True)
 
-    def in_vm():
+    def in_vm(limits=None):
         vm = VirtualMachine()
-        with recursion_room(vm):
+        with (bounded(vm, limits) if limits is not None else contextlib.nullcontext()), recursion_room(vm):
             vm.run_code(code, {"__name__": "__main__", "__builtins__": builtins})
 
     def in_cpython():
         exec(code, {"__name__": "__main__", "__builtins__": builtins})
 
-    for _ in range(warmup):
-        in_vm()
-        in_cpython()
+    # The first warm-up run in the VM is the bounded one (one more run only when warmup=0).
+    for i in range(max(warmup, 1)):
+        in_vm((bounds if bounds is not None else RUN_BOUNDS) if i == 0 else None)
+        if i < warmup:
+            in_cpython()
     vm_times, py_times = [], []
     for _ in range(repeats):  # interleaved, so a slow moment of the machine hits both
         t0 = time.perf_counter()

@@ -6,7 +6,10 @@ one step with `player.step_panel_html`, in Python, so this view needs a running 
 wrapped with `internals_lab.render.live`, whose static rendering is a self-contained
 `TracePlayer` of the starting program: stored outputs and the built site show a player that
 steps without a kernel instead of a dead control. Bad input (a syntax error, an instruction
-the VM lacks, a runaway loop) is shown as a sentence in the panel, never a traceback.
+the VM lacks, a runaway loop, text CPython cannot compile) is shown as a sentence in the panel,
+never a traceback; the program's own exceptions (SystemExit and other BaseExceptions included)
+are its outcome. A KeyboardInterrupt from the reader (Ctrl-C, the notebook's stop button) still
+stops: `vm.trace` re-raises it and so does this module.
 """
 from __future__ import annotations
 
@@ -40,17 +43,24 @@ class StepperState:
                 f"<p><em>{html.escape(self.data.outcome)}</em></p></div>")
 
 
-def trace_for_stepper(source: str, max_steps: int = 2000) -> StepperState:
-    """Trace `source`; a syntax error or a VM limit becomes a message, not an exception."""
+def trace_for_stepper(source: str, max_steps: int = 2000, **caps) -> StepperState:
+    """Trace `source`; a syntax error or a VM limit becomes a message, not an exception.
+
+    `caps` (max_seconds, max_output, max_trace_chars, bounds) go to `vm.trace`.
+    """
     from ..vm import VMError, trace
 
     try:
-        return StepperState(player_data(trace(source, max_steps=max_steps).to_dict()), None)
+        return StepperState(player_data(trace(source, max_steps=max_steps, **caps).to_dict()), None)
     except SyntaxError as exc:
         where = f" (line {exc.lineno})" if exc.lineno else ""
         return StepperState(None, f"syntax error{where}: {exc.msg}")
     except VMError as exc:
         return StepperState(None, str(exc))
+    except MemoryError:
+        return StepperState(None, "the program needs more memory than this kernel has")
+    except RecursionError:
+        return StepperState(None, "the program is nested too deeply to draw")
 
 
 def stepper(source: str | None = None, max_steps: int = 2000):

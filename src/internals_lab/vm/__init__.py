@@ -24,35 +24,45 @@ from __future__ import annotations
 
 import builtins
 
-from .errors import StepLimitExceeded, UnimplementedOpcode, VMError
+from .bounds import RUN_BOUNDS, TRACE_BOUNDS, Bounds, bounded, compile_source
+from .errors import (LimitExceeded, OutputLimitExceeded, SourceRejected, StepLimitExceeded,
+                     TimeLimitExceeded, TraceTooLarge, UnimplementedOpcode, VMError)
 from .frame import NULL, Frame
 from .functions import VMAsyncGenerator, VMCoroutine, VMFunction, VMGenerator
 from .interpreter import HANDLERS, VirtualMachine, recursion_room
 from .tracing import Trace, TraceStep, trace
 
 __all__ = ["run", "trace", "Trace", "TraceStep", "VMError", "UnimplementedOpcode",
-           "StepLimitExceeded", "VirtualMachine", "VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "HANDLERS",
+           "StepLimitExceeded", "LimitExceeded", "TimeLimitExceeded", "OutputLimitExceeded",
+           "TraceTooLarge", "SourceRejected", "Bounds", "RUN_BOUNDS", "TRACE_BOUNDS", "bounded", "VirtualMachine", "VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "HANDLERS",
            "vm_traceback", "NULL", "Frame"]
 
 
-def run(source: str, filename: str = "<vm>", *, max_steps: int | None = None) -> dict:
+_DEFAULT = object()
+
+
+def run(source: str, filename: str = "<vm>", *, max_steps=_DEFAULT, max_seconds=_DEFAULT,
+        max_output=_DEFAULT, bounds: Bounds | None = None) -> dict:
     """Compile `source` as a module and execute it in the VM; return the module's globals.
 
     The program's own exceptions propagate unchanged (same type and message as in CPython);
-    `vm_traceback(exc)` gives the VM frames they passed through. `max_steps` caps the number
-    of instructions (StepLimitExceeded) for programs that may not end.
+    `vm_traceback(exc)` gives the VM frames they passed through. The run is bounded
+    (`RUN_BOUNDS`: instructions, wall time, characters printed); reaching a cap raises a
+    `LimitExceeded` with a message naming it. Pass a larger cap, or None to switch one off, or
+    a whole `Bounds`. Whatever the program does to `sys.settrace`, `sys.setprofile`,
+    `sys.monitoring` or `sys.stdout` is undone when it ends, on every path (see `bounds`).
     """
     if not isinstance(source, str):
         raise TypeError(f"run() needs the program's source as a str, not {type(source).__name__}")
-    # dont_inherit: this module's own `from __future__ import annotations` must not leak into
-    # the program (it would turn every annotation the program makes into a string).
-    code = compile(source, filename, "exec", dont_inherit=True)
+    if bounds is None:
+        changes = {k: v for k, v in (("max_steps", max_steps), ("max_seconds", max_seconds),
+                                     ("max_output", max_output)) if v is not _DEFAULT}
+        bounds = RUN_BOUNDS.with_(**changes)
+    code = compile_source(source, filename)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     vm = VirtualMachine()
-    if max_steps is not None:
-        vm.hook = _step_counter(max_steps)
     try:
-        with recursion_room(vm):
+        with bounded(vm, bounds), recursion_room(vm):
             vm.run_code(code, namespace)
     except BaseException as exc:
         _remember_traceback(vm, exc)
@@ -76,15 +86,3 @@ def vm_traceback(exc: BaseException) -> list[tuple[str, int, str]]:
     if entry is None or entry[0] is not exc:
         return []
     return entry[1]
-
-
-def _step_counter(max_steps: int):
-    count = 0
-
-    def hook(frame, phase):
-        nonlocal count
-        if phase == 0:
-            count += 1
-            if count > max_steps:
-                raise StepLimitExceeded(max_steps)
-    return hook

@@ -3,10 +3,13 @@ unchanged with CPython's type and message).
 
 They derive from `VMError`, which derives from `Exception` only so that callers can catch it;
 the VM never lets the running program catch one of these with its own `except` clauses.
+`LimitExceeded` and its subclasses report a cap of `bounds.Bounds` (or of a trace's size);
+`SourceRejected` is a source CPython's compiler refuses other than by a SyntaxError.
 """
 from __future__ import annotations
 
-__all__ = ["VMError", "UnimplementedOpcode", "StepLimitExceeded"]
+__all__ = ["VMError", "UnimplementedOpcode", "LimitExceeded", "StepLimitExceeded",
+           "TimeLimitExceeded", "OutputLimitExceeded", "TraceTooLarge", "SourceRejected"]
 
 
 class VMError(Exception):
@@ -25,7 +28,11 @@ class UnimplementedOpcode(VMError):
         super().__init__(message)
 
 
-class StepLimitExceeded(VMError):
+class LimitExceeded(VMError):
+    """A run reached one of its caps (steps, wall time, output, trace size)."""
+
+
+class StepLimitExceeded(LimitExceeded):
     """The program ran more instructions than the step cap allows (a runaway loop?)."""
 
     def __init__(self, max_steps: int) -> None:
@@ -34,3 +41,41 @@ class StepLimitExceeded(VMError):
             f"stopped after {max_steps:,} instructions: the step cap was reached "
             "(an endless loop? raise max_steps if the program really needs more)"
         )
+
+
+class TimeLimitExceeded(LimitExceeded):
+    """The program ran longer than the wall-time cap allows."""
+
+    def __init__(self, max_seconds: float) -> None:
+        self.max_seconds = max_seconds
+        super().__init__(
+            f"stopped after {max_seconds:g} s: the time cap was reached "
+            "(an endless loop, or one very slow operation? raise max_seconds if the program "
+            "really needs longer)"
+        )
+
+
+class OutputLimitExceeded(LimitExceeded):
+    """The program printed more than the output cap allows."""
+
+    def __init__(self, max_output: int) -> None:
+        self.max_output = max_output
+        super().__init__(
+            f"stopped after {max_output:,} characters of output: the output cap was reached "
+            "(raise max_output if the program really prints that much)"
+        )
+
+
+class TraceTooLarge(LimitExceeded):
+    """The recorded trace grew past its size cap (each step keeps the stack and locals)."""
+
+    def __init__(self, max_chars: int, steps: int) -> None:
+        self.max_chars = max_chars
+        super().__init__(
+            f"stopped after {steps:,} instructions: the recording reached its size cap of "
+            f"{max_chars:,} characters of stack and locals (raise max_trace_chars to keep more)"
+        )
+
+
+class SourceRejected(VMError):
+    """CPython's compiler refused the source without a SyntaxError (the text says why)."""

@@ -22,6 +22,7 @@ import __future__
 import builtins
 import contextlib
 import functools
+import itertools
 import operator
 import sys
 import types
@@ -1684,6 +1685,12 @@ class VirtualMachine:
         # The program's recursion limit counts VM frames; `recursion_room` gives the Python
         # frames that implement them the space they need.
         self.max_depth = sys.getrecursionlimit()
+        # Instruction count for bounds.py: the plain loop takes the next number from `ticks`
+        # (shared by all frames) and calls `out_of_ticks(n)` when it passes `tick_limit`; that
+        # returns the next limit or raises a LimitExceeded.
+        self.ticks = itertools.count(1)
+        self.tick_limit = 1 << 62
+        self.out_of_ticks = None
 
     # -- code and frames ---------------------------------------------------------------------
     def decoded(self, code: types.CodeType) -> DecodedCode:
@@ -1818,14 +1825,17 @@ class VirtualMachine:
             if self.hook is not None:
                 return self._run_hooked(frame, throw)
             ops = frame.ops
+            ticks, limit = self.ticks, self.tick_limit
             if throw is not None:
                 if not self._unwind(frame, throw):
                     raise throw
             while True:
                 try:
-                    while True:
+                    for n in ticks:  # endless: numbers each instruction (bounds.py)
                         handler, arg = ops[frame.ip]
                         frame.ip += 1
+                        if n > limit:
+                            limit = self.out_of_ticks(n)
                         if handler(frame, arg) is not None:
                             return frame.retval
                 except BaseException:
