@@ -25,8 +25,8 @@ import types
 from .errors import UnimplementedOpcode
 from .frame import NULL, VERSION_TEXT
 from .functions import VMCoroutine
-from .interpreter import op_IMPORT_NAME as _import_name_eagerly
-from .interpreter import send_to
+from .ops_generators import send_to
+from .ops_loads import op_IMPORT_NAME as _import_name_eagerly
 from .ops_314 import COMMON_CONSTANTS as COMMON_CONSTANTS_314
 
 __all__ = ["HANDLERS_315"]
