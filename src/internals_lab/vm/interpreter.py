@@ -90,6 +90,10 @@ class VirtualMachine:
         # more for each generator while it runs (PUSH_EXC_INFO/POP_EXCEPT swap the top one).
         self.exc_chain: list = [None]
         self.reraising = False
+        # id() of the exception last seen leaving a VM frame (or thrown into one): the frames
+        # it reaches next must not chain it again. An id, not the exception: the VM must not
+        # extend an exception's lifetime (weakref and __del__ tests watch for that).
+        self.propagating_id = None
         self.hook = None        # called before each instruction when tracing or counting
         self.traceback: dict[int, tuple[BaseException, list]] = {}
         self._decoded: dict[int, tuple[types.CodeType, DecodedCode]] = {}
@@ -134,6 +138,21 @@ class VirtualMachine:
         return self.run_frame(frame)
 
     def call_function(self, func: VMFunction, args, kwargs):
+        """A call from CPython code (`VMFunction.__call__`): a native caller may be handling an
+        exception in an `except` block (contextlib's ExitStack does), which CPython code run
+        there would chain to; the VM's own slots know nothing of it, so it gets a slot."""
+        native = sys.exception()
+        if native is None:
+            return self.call_vm_function(func, args, kwargs)
+        chain = self.exc_chain
+        chain.append(native)
+        try:
+            return self.call_vm_function(func, args, kwargs)
+        finally:
+            chain.pop()
+
+    def call_vm_function(self, func: VMFunction, args, kwargs):
+        """A call from VM code (CALL and friends): a new VM frame for `func`."""
         localsplus = func.bind_arguments(args, kwargs)
         frame = Frame(self, func._decoded, func._globals, func._builtins, None, localsplus, func)
         frame.depth = len(self.frames)
@@ -159,11 +178,16 @@ class VirtualMachine:
         return None
 
     def set_context(self, value: BaseException) -> None:
-        """`_PyErr_SetObject`: chain to the handled exception, breaking any cycle."""
+        """`_PyErr_SetObject`: chain to the handled exception, breaking any cycle through `value`.
+
+        A cycle already in the chain (the program may set `__context__` itself) is walked with
+        Floyd's tortoise and hare, as CPython does, so it ends the walk instead of hanging it.
+        """
         handled = self.handled_exception()
         if handled is None or handled is value:
             return
-        o = handled
+        o = slow = handled
+        move_slow = False
         while True:
             ctx = o.__context__
             if ctx is None:
@@ -172,6 +196,11 @@ class VirtualMachine:
                 o.__context__ = None
                 break
             o = ctx
+            if o is slow:  # a cycle that does not pass through `value`: all of it was checked
+                break
+            if move_slow:
+                slow = slow.__context__
+            move_slow = not move_slow
         value.__context__ = handled
 
     def _unwind(self, frame: Frame, exc: BaseException) -> bool:
@@ -184,14 +213,18 @@ class VirtualMachine:
         if self.reraising:
             self.reraising = False
         else:
-            if exc.__context__ is None:
-                handled = self.handled_exception()
-                if handled is not None and handled is not exc:
-                    exc.__context__ = handled
+            if exc.__context__ is None and id(exc) != self.propagating_id:
+                # Raised by CPython code the VM called (its own raise chains in
+                # RAISE_VARARGS): CPython's _PyErr_SetObject would have chained it to the
+                # exception the program handles, which only the VM knows. An exception that
+                # comes from a VM frame, or was thrown in, keeps the context it has.
+                self.set_context(exc)
             self._add_traceback(frame, exc, index)
         handler = frame.decoded.handlers[index] if index >= 0 else None
         if handler is None:
+            self.propagating_id = id(exc)
             return False
+        self.propagating_id = None
         frame.lasti_override = None
         target, depth, push_lasti = handler
         s = frame.stack
@@ -207,12 +240,19 @@ class VirtualMachine:
         if entry is None or entry[0] is not exc:
             entry = (exc, [])
             self.traceback[id(exc)] = entry
-            # Exceptions cannot be weakly referenced: keep only the most recent ones, so a
-            # loop that raises and catches a million times does not keep them all alive.
+            # A handled exception is forgotten when its `except` block ends (POP_EXCEPT);
+            # bound what is left (exceptions that left the VM, or were swallowed by `with`).
             while len(self.traceback) > 64:
                 del self.traceback[next(iter(self.traceback))]
         line = frame.decoded.positions[index][0] if index >= 0 else frame.code.co_firstlineno
         entry[1].append((frame.code.co_filename, line, frame.code.co_name))
+
+    def forget_traceback(self, exc) -> None:
+        """Drop the VM traceback of an exception whose handling ended, so that the VM holds no
+        reference to it: CPython frees it then (or when the program drops its last one)."""
+        entry = self.traceback.get(id(exc))
+        if entry is not None and entry[0] is exc:
+            del self.traceback[id(exc)]
 
     def traceback_of(self, exc: BaseException) -> list[tuple[str, int, str]]:
         """(filename, line, function) for each VM frame the exception passed, outermost first."""
@@ -231,15 +271,21 @@ class VirtualMachine:
                 return self._run_hooked(frame, throw)
             ops = frame.ops
             if throw is not None:
+                self.propagating_id = id(throw)  # _gen_throw restores it: no chaining
                 if not self._unwind(frame, throw):
-                    raise throw
+                    try:
+                        raise throw
+                    finally:
+                        throw = None  # no cycle through this frame (see op_RERAISE)
             while True:
                 try:
                     while True:
                         handler, arg = ops[frame.ip]
                         frame.ip += 1
                         if handler(frame, arg) is not None:
-                            return frame.retval
+                            # A suspended generator's frame must not keep what it yielded alive.
+                            value, frame.retval = frame.retval, None
+                            return value
                 except BaseException:
                     # No `as exc`: a local would tie the traceback's frame to the exception in
                     # a reference cycle, delaying (and making unpredictable) its collection.
@@ -253,8 +299,12 @@ class VirtualMachine:
         ops = frame.ops
         hook = self.hook
         if throw is not None:
+            self.propagating_id = id(throw)
             if not self._unwind(frame, throw):
-                raise throw
+                try:
+                    raise throw
+                finally:
+                    throw = None
         while True:
             try:
                 while True:
@@ -264,7 +314,8 @@ class VirtualMachine:
                     why = handler(frame, arg)
                     hook(frame, 1)
                     if why is not None:
-                        return frame.retval
+                        value, frame.retval = frame.retval, None
+                        return value
             except BaseException:
                 hook(frame, 2)
                 if not self._unwind(frame, sys.exception()):

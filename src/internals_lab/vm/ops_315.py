@@ -143,7 +143,10 @@ def op_CLEANUP_THROW(f, a):
         s[-3] = None            # sub_iter -> None; null_out stays null_in
         return
     f.vm.reraising = True
-    raise exc
+    try:
+        raise exc
+    finally:
+        exc = None  # no cycle through this frame (see op_RERAISE)
 
 
 def _import_would_be_lazy(f, name: str) -> bool:

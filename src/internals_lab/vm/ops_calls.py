@@ -1,7 +1,7 @@
 """Calls and functions: CALL and its forms, MAKE_FUNCTION, returning.
 
 Design: `_call` is the one place where VM code calls anything. A `VMFunction` gets a new VM
-frame (`VirtualMachine.call_function`); a builtin that looks at its caller's frame (locals,
+frame (`VirtualMachine.call_vm_function`); a builtin that looks at its caller's frame (locals,
 exec, super, ...) gets the VM frame through `frame_builtins.SPECIAL_CALLS`; anything else is
 called directly. Where the callable, self and NULL sit on the stack differs between 3.11/3.12
 and 3.13+, so the handler is chosen once at import.
@@ -23,13 +23,31 @@ RETURNED, YIELDED, GENERATOR_CREATED = 1, 2, 3
 # ---------------------------------------------------------------------------------------------
 def _call(f, func, args, kwargs):
     if type(func) is VMFunction:
-        return f.vm.call_function(func, args, kwargs)
+        return f.vm.call_vm_function(func, args, kwargs)
     special = _SPECIAL_CALLS.get(id(func))
     if special is not None and special[0] is func:
         return special[1](f, args, kwargs)
+    chain = f.vm.exc_chain
+    if chain[-1] is not None or len(chain) > 1 and f.vm.handled_exception() is not None:
+        return _call_while_handling(f.vm.handled_exception(), func, args, kwargs)
     if kwargs:
         return func(*args, **kwargs)
     return func(*args)
+
+
+def _call_while_handling(handled: BaseException, func, args, kwargs):
+    """Call CPython code from inside a VM `except` block: make the VM's handled exception
+    CPython's too, so `sys.exception()` there sees it (contextlib's ExitStack reads it to fix
+    up `__context__`) and an exception raised there is chained to it by CPython itself."""
+    traceback, context = handled.__traceback__, handled.__context__
+    try:
+        raise handled
+    except BaseException:
+        # Raising added this frame to the traceback (and may have chained): undo both.
+        handled.__traceback__, handled.__context__ = traceback, context
+        if kwargs:
+            return func(*args, **kwargs)
+        return func(*args)
 
 
 if VERSION >= (3, 13):

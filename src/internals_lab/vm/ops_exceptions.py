@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .frame import NULL
+from .frame import NULL, VERSION
 from .ops_calls import _call
 from .ops_loads import _bind_special, _type_lookup
 
@@ -113,7 +113,11 @@ def op_PUSH_EXC_INFO(f, a):
 
 
 def op_POP_EXCEPT(f, a):
-    f.vm.exc_chain[-1] = f.stack.pop()
+    chain = f.vm.exc_chain
+    handled = chain[-1]
+    chain[-1] = f.stack.pop()
+    if handled is not None:
+        f.vm.forget_traceback(handled)
 
 
 def op_RERAISE(f, a):
@@ -122,37 +126,58 @@ def op_RERAISE(f, a):
     if a:
         f.lasti_override = f.decoded.index_of_offset.get(s[-1])
     f.vm.reraising = True
-    raise exc
-
-
-def op_RAISE_VARARGS(f, a):
-    s = f.stack
-    vm = f.vm
-    if a == 0:
-        exc = vm.handled_exception()
-        if exc is None:
-            raise RuntimeError("No active exception to reraise")
-        vm.reraising = True
+    try:
         raise exc
+    finally:
+        # The traceback keeps this Python frame: it must not keep the exception too (a cycle
+        # that only the garbage collector would break, too late for weakref and __del__).
+        exc = None
+
+
+def _instantiated(exc_or_class):
+    """do_raise (Python/ceval.c): call an exception class with no arguments, and check that it
+    made an exception, for the raised value and for a `from` cause alike."""
+    value = exc_or_class()
+    if not isinstance(value, BaseException):
+        raise TypeError(f"calling {exc_or_class!r} should have returned an instance of BaseException, "
+                        f"not {type(value)!r}")
+    return value
+
+
+def _exception_to_raise(s, a):
     cause = s.pop() if a == 2 else NULL
     exc = s.pop()
     if isinstance(exc, type) and issubclass(exc, BaseException):
-        value = exc()
-        if not isinstance(value, BaseException):
-            raise TypeError(f"calling {exc!r} should have returned an instance of BaseException, "
-                            f"not {type(value).__name__}")
+        value = _instantiated(exc)
     elif isinstance(exc, BaseException):
         value = exc
     else:
         raise TypeError("exceptions must derive from BaseException")
     if cause is not NULL:
         if isinstance(cause, type) and issubclass(cause, BaseException):
-            cause = cause()
+            # 3.13 added the check of the instantiated cause (3.11 and 3.12 set whatever the
+            # class returned, which Python code cannot do: the __cause__ setter checks).
+            cause = _instantiated(cause) if VERSION >= (3, 13) else cause()
         elif cause is not None and not isinstance(cause, BaseException):
             raise TypeError("exception causes must derive from BaseException")
         value.__cause__ = cause
-    vm.set_context(value)
-    raise value
+    return value
+
+
+def op_RAISE_VARARGS(f, a):
+    vm = f.vm
+    if a == 0:
+        exc = vm.handled_exception()
+        if exc is None:
+            raise RuntimeError("No active exception to reraise")
+        vm.reraising = True
+    else:
+        exc = _exception_to_raise(f.stack, a)
+        vm.set_context(exc)
+    try:
+        raise exc
+    finally:
+        exc = None  # as in op_RERAISE: no cycle through this frame
 
 
 def op_PRINT_EXPR(f, a):  # 3.11, interactive mode: show the expression statement's value

@@ -65,7 +65,10 @@ def op_CLEANUP_THROW(f, a):
         s.append(exc.value)
     else:
         f.vm.reraising = True
-        raise exc
+        try:
+            raise exc
+        finally:
+            exc = None  # no cycle through this frame (see op_RERAISE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +153,10 @@ def op_END_ASYNC_FOR(f, a):
         s.pop()
         return
     f.vm.reraising = True
-    raise exc
+    try:
+        raise exc
+    finally:
+        exc = None  # no cycle through this frame (see op_RERAISE)
 
 
 def op_BEFORE_ASYNC_WITH(f, a):  # 3.11-3.13 (3.14: LOAD_SPECIAL)
