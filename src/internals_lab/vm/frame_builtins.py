@@ -13,15 +13,15 @@ import operator
 import sys
 import types
 
-from .frame import NULL
+from .frame import NULL, VERSION
+from .ops_loads import _qualified_type_name
 
 
 # ---------------------------------------------------------------------------------------------
 # Builtins that look at the calling frame: called from VM code they must see the VM frame.
 # ---------------------------------------------------------------------------------------------
-def _frame_locals(f):
-    if f.locals is not None:
-        return f.locals
+def _fast_locals(f) -> dict:
+    """The frame's bound fast locals (arguments, locals, cells' contents, free variables)."""
     result = {}
     for name, v in zip(f.decoded.names, f.localsplus):
         if isinstance(v, types.CellType):
@@ -32,6 +32,26 @@ def _frame_locals(f):
         if v is not NULL:
             result[name] = v
     return result
+
+
+def _frame_locals(f):
+    """What `locals()` returns in the VM frame `f`."""
+    if f.locals is None:
+        return _fast_locals(f)
+    if VERSION < (3, 12):
+        return f.locals
+    # 3.12+ inline comprehensions (PEP 709): in a module or class body the comprehension's
+    # variables are fast locals of that body's frame while it runs. 3.12 adds them to a copy
+    # of the namespace; 3.13+ (PEP 667, `_PyFrame_GetLocals`) give a snapshot of the fast
+    # locals alone while any is bound.
+    fast = _fast_locals(f) if f.localsplus else None
+    if not fast:
+        return f.locals
+    if VERSION >= (3, 13):
+        return fast
+    merged = dict(f.locals)
+    merged.update(fast)
+    return merged
 
 
 def _call_locals(f, args, kwargs):
@@ -86,20 +106,68 @@ _FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compil
                                                 if name != "nested_scopes"))
 
 
+def _exec_arguments(source, globals=None, locals=None, *, closure=None):
+    return source, globals, locals, closure
+
+
+def _eval_arguments(source, globals=None, locals=None):
+    return source, globals, locals, None
+
+
+_exec_arguments.__name__ = _exec_arguments.__qualname__ = "exec"   # named in argument errors
+_eval_arguments.__name__ = _eval_arguments.__qualname__ = "eval"
+
+
+# 3.15 accepts a frozendict as globals too (PyAnyDict_Check), and says so.
+_GLOBALS_TYPES = (dict, frozendict) if VERSION >= (3, 15) else dict  # noqa: F821 (3.15 builtin)
+_GLOBALS_WORDS = "a dict or a frozendict" if VERSION >= (3, 15) else "a dict"
+
+
+def _is_mapping(obj) -> bool:
+    return hasattr(type(obj), "__getitem__")   # PyMapping_Check, near enough
+
+
 def _run_source(f, args, kwargs, mode):
-    """exec/eval called by VM code: compile and run in the VM too, never in CPython's loop."""
-    params = list(args)
-    kwargs = kwargs or {}
-    source = params[0] if params else kwargs.pop("source")
-    g = params[1] if len(params) > 1 else kwargs.pop("globals", None)
-    loc = params[2] if len(params) > 2 else kwargs.pop("locals", None)
+    """exec/eval called by VM code: compile and run in the VM too, never in CPython's loop.
+
+    The checks and their messages follow `builtin_exec_impl`/`builtin_eval_impl` in
+    Python/bltinmodule.c: a code object with free variables needs exec's `closure=` (one cell
+    per free variable), which the VM puts in the new frame's free-variable slots.
+    """
+    parse = _exec_arguments if mode == "exec" else _eval_arguments
+    source, g, loc, closure = parse(*args, **(kwargs or {}))
     if g is None:
         g = f.globals
         if loc is None:
             loc = _frame_locals(f)
     elif loc is None:
         loc = g
-    if not isinstance(source, types.CodeType):
+    if mode == "exec":
+        if not isinstance(g, _GLOBALS_TYPES):
+            name = _qualified_type_name(type(g)) if VERSION >= (3, 15) else type(g).__name__  # %T
+            raise TypeError(f"exec() globals must be {_GLOBALS_WORDS}, not {name}")
+        if not _is_mapping(loc):
+            raise TypeError(f"locals must be a mapping or None, not {type(loc).__name__}")
+    else:
+        if not isinstance(g, _GLOBALS_TYPES):
+            raise TypeError(f"globals must be a real {_GLOBALS_WORDS[2:]}; try eval(expr, {{}}, mapping)"
+                            if _is_mapping(g) else f"globals must be {_GLOBALS_WORDS}")
+        if not _is_mapping(loc):
+            raise TypeError("locals must be a mapping")
+    if isinstance(g, dict) and not dict.__contains__(g, "__builtins__"):
+        dict.__setitem__(g, "__builtins__", f.builtins)  # the dict API, as exec does
+    if closure is not None and not isinstance(source, types.CodeType):
+        raise TypeError("closure can only be used when source is a code object")
+    if isinstance(source, types.CodeType):
+        free = len(source.co_freevars)
+        if mode == "eval" and free:
+            raise TypeError("code object passed to eval() may not contain free variables")
+        if mode == "exec" and not free and closure is not None:
+            raise TypeError("cannot use a closure with this code object")
+        if mode == "exec" and free and not (type(closure) is tuple and len(closure) == free
+                                            and all(type(c) is types.CellType for c in closure)):
+            raise TypeError(f"code object requires a closure of exactly length {free}")
+    else:
         if isinstance(source, str) and mode == "eval":
             source = source.lstrip(" \t")
         # CPython's exec/eval compile with the calling code's future flags
@@ -107,9 +175,7 @@ def _run_source(f, args, kwargs, mode):
         # `from __future__ import annotations` must not leak into the program.
         source = compile(source, "<string>", mode, flags=f.code.co_flags & _FUTURE_FLAGS,
                          dont_inherit=True)
-    if "__builtins__" not in g:
-        g["__builtins__"] = f.builtins
-    return f.vm.run_code(source, g, loc)
+    return f.vm.run_code(source, g, loc, closure)
 
 
 def _call_exc_info(f, args, kwargs):

@@ -29,6 +29,8 @@ import types
 
 from . import (ops_calls, ops_classes, ops_control, ops_exceptions, ops_generators, ops_intrinsics,
                ops_loads, ops_operators)
+from . import frame as frame_module
+from . import frame_builtins, functions
 from .errors import UnimplementedOpcode, VMError
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
 from .functions import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, VMAsyncGenerator, VMCoroutine,
@@ -59,19 +61,56 @@ for _family in FAMILIES:
 
 # 3.14 added instructions and changed the stack layout of others (FOR_ITER, WITH_EXCEPT_START,
 # CALL_FUNCTION_EX, ...); their handlers live in ops_314, which uses the families' helpers.
+ops_314 = ops_315 = None
 if VERSION >= (3, 14):
-    from .ops_314 import HANDLERS_314
-    HANDLERS.update(HANDLERS_314)
+    from . import ops_314
+    HANDLERS.update(ops_314.HANDLERS_314)
 # 3.15 gave iteration a second stack slot (an index for lists, tuples, str and bytes).
 if VERSION >= (3, 15):
-    from .ops_315 import HANDLERS_315
-    HANDLERS.update(HANDLERS_315)
+    from . import ops_315
+    HANDLERS.update(ops_315.HANDLERS_315)
+
+# The VM's own code must not run the program's builtins: a program may replace
+# `builtins.isinstance` or `builtins.len` (CPython's C code never sees that). Each module of
+# the VM that runs while a program runs gets its own binding of every public builtin, taken
+# now, which shadows the builtins module from then on.
+_PINNED_BUILTINS = {name: value for name, value in vars(builtins).items() if not name.startswith("_")}
+
+
+def _pin_builtins(module) -> None:
+    namespace = vars(module)
+    for name, value in _PINNED_BUILTINS.items():
+        namespace.setdefault(name, value)
+
+
+for _module in (*FAMILIES, ops_314, ops_315, frame_builtins, frame_module, functions, sys.modules[__name__]):
+    if _module is not None:
+        _pin_builtins(_module)
 
 # Arguments turned once, at decode time, into what the handler uses directly.
 _PREPARE = {
     "BINARY_OP": lambda a: _BINARY[a],
     "COMPARE_OP": lambda a: (_COMPARE[a[0]], a[1]),
 }
+
+
+def _decode_with_real_builtins(code: types.CodeType) -> DecodedCode:
+    """Decode with `dis`, which is stdlib code that looks up its builtins as it runs: put back
+    any the program replaced while it decodes (no program code runs meanwhile)."""
+    current = vars(builtins)
+    replaced = {name: current.get(name, NULL) for name, value in _PINNED_BUILTINS.items()
+                if current.get(name, NULL) is not value}
+    if not replaced:
+        return DecodedCode(code)
+    current.update({name: _PINNED_BUILTINS[name] for name in replaced})
+    try:
+        return DecodedCode(code)
+    finally:
+        for name, value in replaced.items():
+            if value is NULL:
+                del current[name]
+            else:
+                current[name] = value
 
 
 def _unimplemented(opname):
@@ -106,7 +145,7 @@ class VirtualMachine:
         entry = self._decoded.get(id(code))
         if entry is not None and entry[0] is code:
             return entry[1]
-        d = DecodedCode(code)
+        d = _decode_with_real_builtins(code)
         d.ops = [(HANDLERS.get(name) or _unimplemented(name),
                   _PREPARE[name](arg) if name in _PREPARE else arg)
                  for name, arg in zip(d.opnames, d.args)]
@@ -115,20 +154,33 @@ class VirtualMachine:
 
     @staticmethod
     def builtins_for(globals_: dict) -> dict:
-        b = globals_.get("__builtins__", builtins)
+        b = dict.get(globals_, "__builtins__", builtins)  # the dict API, as CPython (no overrides)
         return b.__dict__ if isinstance(b, types.ModuleType) else b
 
     def build_class(self, func, name, *bases, **kwds):
         return build_class(self, func, name, *bases, **kwds)
 
-    def run_code(self, code: types.CodeType, globals_: dict, locals_=None):
-        """Run a module-level (or exec/eval) code object with the given namespaces."""
+    def run_code(self, code: types.CodeType, globals_: dict, locals_=None, closure=None):
+        """Run a module-level (or exec/eval) code object with the given namespaces.
+
+        `closure` (exec's) fills the free-variable slots. Code compiled with top-level await
+        (PyCF_ALLOW_TOP_LEVEL_AWAIT) is a coroutine's: as in CPython, running it makes one.
+        """
         if locals_ is None:
             locals_ = globals_
         decoded = self.decoded(code)
-        frame = Frame(self, decoded, globals_, self.builtins_for(globals_), locals_,
-                      [NULL] * len(decoded.names))
+        localsplus = [NULL] * len(decoded.names)
+        if closure:
+            localsplus[len(localsplus) - len(closure):] = closure
+        function = None
+        if code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR):
+            function = VMFunction(self, code, globals_)
+            function.__closure__ = closure
+        frame = Frame(self, decoded, globals_, self.builtins_for(globals_), locals_, localsplus, function)
         frame.depth = len(self.frames)
+        if function is not None:
+            self.run_frame(frame)  # up to RETURN_GENERATOR
+            return self._generator_for(frame, function)
         return self.run_frame(frame)
 
     def run_class_body(self, func: VMFunction, namespace):
@@ -160,14 +212,19 @@ class VirtualMachine:
             raise RecursionError("maximum recursion depth exceeded")
         if func._generatorlike:
             self.run_frame(frame)  # up to RETURN_GENERATOR
-            if func._code.co_flags & CO_GENERATOR:
-                return VMGenerator(frame, func)
-            if func._code.co_flags & CO_COROUTINE:
-                return VMCoroutine(frame, func)
-            if func._code.co_flags & CO_ASYNC_GENERATOR:
-                return VMAsyncGenerator(frame, func)
-            raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT, "unknown generator kind")
+            return self._generator_for(frame, func)
         return self.run_frame(frame)
+
+    @staticmethod
+    def _generator_for(frame: Frame, func: VMFunction):
+        flags = frame.code.co_flags
+        if flags & CO_GENERATOR:
+            return VMGenerator(frame, func)
+        if flags & CO_COROUTINE:
+            return VMCoroutine(frame, func)
+        if flags & CO_ASYNC_GENERATOR:
+            return VMAsyncGenerator(frame, func)
+        raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT, "unknown generator kind")
 
     # -- exceptions --------------------------------------------------------------------------
     def handled_exception(self):

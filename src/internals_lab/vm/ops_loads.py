@@ -122,6 +122,8 @@ def op_MAKE_CELL(f, a):
 
 
 def op_COPY_FREE_VARS(f, a):
+    if f.function is None:  # exec(code, closure=...): run_code filled the slots already
+        return
     closure = f.function._closure
     n = len(f.localsplus)
     f.localsplus[n - a:] = closure
@@ -157,6 +159,9 @@ def op_DELETE_DEREF(f, a):
         raise _unbound_deref(f, a)
 
 
+_dict_get, _dict_setitem, _dict_delitem, _dict_contains = dict.get, dict.__setitem__, dict.__delitem__, dict.__contains__
+
+
 def _mapping_get(mapping, name):
     if type(mapping) is dict:
         return mapping.get(name, NULL)
@@ -182,12 +187,13 @@ def op_LOAD_FROM_DICT_OR_DEREF(f, a):  # 3.12+
 
 
 def _name_from(f, mapping, name):
-    """`name` from `mapping`, then the globals, then the builtins: LOAD_NAME's search order."""
+    """`name` from `mapping`, then the globals, then the builtins: LOAD_NAME's search order
+    (`_PyEval_LoadName`: the globals through the dict API, the others as mappings)."""
     v = _mapping_get(mapping, name)
     if v is NULL:
-        v = f.globals.get(name, NULL)
+        v = _dict_get(f.globals, name, NULL)
         if v is NULL:
-            v = f.builtins.get(name, NULL)
+            v = _mapping_get(f.builtins, name)
             if v is NULL:
                 raise _not_defined(name)
     return v
@@ -227,9 +233,13 @@ def op_DELETE_NAME(f, name):
 
 
 def _load_global(f, name):
-    v = f.globals.get(name, NULL)
+    # Exact dicts take CPython's fast path; a dict subclass is read as a mapping, so its
+    # __getitem__ and __missing__ apply (LOAD_GLOBAL's slow path, PyMapping_GetOptionalItem).
+    g = f.globals
+    v = g.get(name, NULL) if type(g) is dict else _mapping_get(g, name)
     if v is NULL:
-        v = f.builtins.get(name, NULL)
+        b = f.builtins
+        v = b.get(name, NULL) if type(b) is dict else _mapping_get(b, name)
         if v is NULL:
             raise _not_defined(name)
     return v
@@ -250,14 +260,16 @@ else:
         f.stack.append(v)
 
 
+# STORE_GLOBAL and DELETE_GLOBAL use the dict API (PyDict_SetItem, PyDict_Pop): a dict
+# subclass's own __setitem__/__delitem__ are not called.
 def op_STORE_GLOBAL(f, name):
-    f.globals[name] = f.stack.pop()
+    _dict_setitem(f.globals, name, f.stack.pop())
 
 
 def op_DELETE_GLOBAL(f, name):
-    if name not in f.globals:
+    if not _dict_contains(f.globals, name):
         raise _not_defined(name)
-    del f.globals[name]
+    _dict_delitem(f.globals, name)
 
 
 # ---------------------------------------------------------------------------------------------
