@@ -191,7 +191,37 @@ def _call_exception(f, args, kwargs):
     return f.vm.handled_exception()
 
 
+# Callables that name the module of the Python frame calling them (`caller()` in
+# Objects/typevarobject.c, `sys._getframemodulename` in typing and collections): called from
+# VM code, that frame would be the VM's own. They are called through a one-line function
+# made in a namespace whose __name__ is the program's, so they find the program's module.
+_IN_MODULE_SOURCE = "def _vm_call_in_module(func, args, kwargs):\n    return func(*args, **kwargs)\n"
+_IN_MODULE_CODE = compile(_IN_MODULE_SOURCE, "<vm call>", "exec", dont_inherit=True)
+_in_module_callers: dict = {}
+
+
+def _call_in_module(f, func, args, kwargs):
+    module = dict.get(f.globals, "__name__")
+    caller = _in_module_callers.get(module) if isinstance(module, str) else None
+    if caller is None:
+        namespace = {"__name__": module}
+        exec(_IN_MODULE_CODE, namespace)
+        caller = namespace["_vm_call_in_module"]
+        if isinstance(module, str):
+            _in_module_callers[module] = caller
+    return caller(func, args, kwargs or {})
+
+
+def _module_naming_callables() -> list:
+    import collections
+    import typing
+    names = ("TypeVar", "ParamSpec", "TypeVarTuple", "TypeAliasType", "NewType", "NamedTuple", "TypedDict")
+    found = [getattr(typing, name) for name in names if hasattr(typing, name)]
+    return [*found, collections.namedtuple]
+
+
 SPECIAL_CALLS = {id(fn): (fn, impl) for fn, impl in [
+    *[(fn, lambda f, a, k, fn=fn: _call_in_module(f, fn, a, k)) for fn in _module_naming_callables()],
     (sys.exc_info, _call_exc_info),
     *([(sys.exception, _call_exception)] if hasattr(sys, "exception") else []),
     (locals, _call_locals), (globals, _call_globals), (vars, _call_vars), (dir, _call_dir),

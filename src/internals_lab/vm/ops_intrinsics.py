@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 
+from . import type_params
 from .errors import UnimplementedOpcode
-from .frame import VERSION, VERSION_TEXT
+from .frame import VERSION_TEXT
 from .functions import AsyncGenWrappedValue
 from .ops_exceptions import _prep_reraise_star
 from .ops_loads import _import_star
@@ -41,53 +42,18 @@ def _intrinsic_stopiteration_error(f, exc):
     return error
 
 
-# PEP 695 (3.12+). CPython evaluates bounds, constraints and alias values lazily, on first
-# access; the typing constructors callable from Python take them eagerly, so the VM evaluates
-# them at definition time (a forward reference that is not yet defined fails earlier here).
-def _typing():
-    import typing
-    return typing
-
-
-def _intrinsic_subscript_generic(f, params):
-    typing = _typing()
-    params = tuple(typing.Unpack[p] if isinstance(p, typing.TypeVarTuple) else p for p in params)
-    return typing.Generic[params]
-
-
-def _intrinsic_typealias(f, args):
-    name, type_params, compute_value = args
-    alias = _typing().TypeAliasType(name, compute_value(), type_params=type_params or ())
-    if VERSION >= (3, 15):
-        # TypeAliasType takes __module__ from the calling frame, which is this module's, not
-        # the program's; 3.15 lets it be set (before, it is read-only and stays wrong).
-        alias.__module__ = f.globals.get("__name__")
-    return alias
-
-
 def _intrinsic_set_function_type_params(f, func, params):
     func.__type_params__ = params
     return func
 
 
-def _intrinsic_set_typeparam_default(f, param, compute_default):  # 3.13 (PEP 696)
-    typing = _typing()
-    default = compute_default()
-    if isinstance(param, typing.TypeVar):
-        args = param.__constraints__
-        return typing.TypeVar(param.__name__, *args, bound=param.__bound__, default=default,
-                              infer_variance=param.__infer_variance__)
-    if isinstance(param, typing.ParamSpec):
-        return typing.ParamSpec(param.__name__, default=default, infer_variance=True)
-    return typing.TypeVarTuple(param.__name__, default=default)
-
-
 _INTRINSIC_1 = {
-    7: ("INTRINSIC_TYPEVAR", lambda f, name: _typing().TypeVar(name, infer_variance=True)),
-    8: ("INTRINSIC_PARAMSPEC", lambda f, name: _typing().ParamSpec(name, infer_variance=True)),
-    9: ("INTRINSIC_TYPEVARTUPLE", lambda f, name: _typing().TypeVarTuple(name)),
-    10: ("INTRINSIC_SUBSCRIPT_GENERIC", _intrinsic_subscript_generic),
-    11: ("INTRINSIC_TYPEALIAS", _intrinsic_typealias),
+    # PEP 695 (type_params.py): bounds, constraints, defaults and alias values stay lazy.
+    7: ("INTRINSIC_TYPEVAR", lambda f, name: type_params.make_type_param(f, "TypeVar", name)),
+    8: ("INTRINSIC_PARAMSPEC", lambda f, name: type_params.make_type_param(f, "ParamSpec", name)),
+    9: ("INTRINSIC_TYPEVARTUPLE", lambda f, name: type_params.make_type_param(f, "TypeVarTuple", name)),
+    10: ("INTRINSIC_SUBSCRIPT_GENERIC", type_params.subscript_generic),
+    11: ("INTRINSIC_TYPEALIAS", lambda f, args: type_params.make_alias(f, *args)),
     1: ("INTRINSIC_PRINT", _intrinsic_print),
     2: ("INTRINSIC_IMPORT_STAR", _intrinsic_import_star),
     3: ("INTRINSIC_STOPITERATION_ERROR", _intrinsic_stopiteration_error),
@@ -97,11 +63,11 @@ _INTRINSIC_1 = {
 }
 _INTRINSIC_2 = {
     2: ("INTRINSIC_TYPEVAR_WITH_BOUND",
-        lambda f, name, bound: _typing().TypeVar(name, bound=bound(), infer_variance=True)),
+        lambda f, name, bound: type_params.make_type_param(f, "TypeVar", name, bound=bound)),
     3: ("INTRINSIC_TYPEVAR_WITH_CONSTRAINTS",
-        lambda f, name, constraints: _typing().TypeVar(name, *constraints(), infer_variance=True)),
+        lambda f, name, constraints: type_params.make_type_param(f, "TypeVar", name, constraints=constraints)),
     4: ("INTRINSIC_SET_FUNCTION_TYPE_PARAMS", _intrinsic_set_function_type_params),
-    5: ("INTRINSIC_SET_TYPEPARAM_DEFAULT", _intrinsic_set_typeparam_default),
+    5: ("INTRINSIC_SET_TYPEPARAM_DEFAULT", type_params.with_default),
     1: ("INTRINSIC_PREP_RERAISE_STAR", lambda f, orig, excs: _prep_reraise_star(orig, excs)),
 }
 

@@ -200,8 +200,12 @@ def _name_from(f, mapping, name):
 
 
 def op_LOAD_FROM_DICT_OR_GLOBALS(f, a):  # 3.12+ (a is a name index)
+    # The mapping, then the globals and builtins as LOAD_GLOBAL reads them (a dict subclass
+    # as a mapping), not as LOAD_NAME does.
     mapping = f.stack.pop()
-    f.stack.append(_name_from(f, mapping, f.code.co_names[a]))
+    name = f.code.co_names[a]
+    v = _mapping_get(mapping, name)
+    f.stack.append(_load_global(f, name) if v is NULL else v)
 
 
 def op_LOAD_LOCALS(f, a):
