@@ -66,3 +66,50 @@ def test_program_replacing_builtins_does_not_change_the_vm():
     expected = _outcome(_cpython, REPLACES_BUILTINS)
     assert expected[2] is None, expected
     assert _outcome(run, REPLACES_BUILTINS) == expected
+
+
+RECURSION = '''
+import sys
+def depth(n=1):
+    try:
+        return depth(n + 1)
+    except RecursionError:
+        return n
+old = sys.getrecursionlimit()
+sys.setrecursionlimit(150)
+try:
+    d = depth()
+    seen = sys.getrecursionlimit()
+finally:
+    sys.setrecursionlimit(old)
+for bad in (0, "x"):
+    try:
+        sys.setrecursionlimit(bad)
+    except (ValueError, TypeError) as e:
+        print(type(e).__name__, e)
+result = (seen, 130 < d <= 150, sys.getrecursionlimit() == old)
+def deep(n):
+    return 0 if n == 0 else 1 + deep(n - 1)
+'''
+
+
+def _in_a_fresh_cpython(source: str, then: str) -> str:
+    """stdout of `source` followed by `then`, in a new process of this interpreter."""
+    import subprocess
+    program = source + then
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_programs_recursion_limit_counts_vm_frames():
+    then = "print(result)\nprint(deep(int(sys.getrecursionlimit() * 0.8)))\n"
+    expected = _in_a_fresh_cpython(RECURSION, then)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        namespace = run(RECURSION)
+        print(namespace["result"])
+        # After run() returns, a VM function called from CPython still has the room it had.
+        print(namespace["deep"](int(sys.getrecursionlimit() * 0.8)))
+    assert out.getvalue() == expected
+    assert "(150, True, True)" in expected

@@ -220,7 +220,20 @@ def _module_naming_callables() -> list:
     return [*found, collections.namedtuple]
 
 
+def _call_setrecursionlimit(f, args, kwargs):
+    if kwargs or len(args) != 1:
+        return sys.setrecursionlimit(*args, **(kwargs or {}))  # CPython's own argument errors
+    f.vm.set_recursion_limit(args[0])
+
+
+def _call_getrecursionlimit(f, args, kwargs):
+    if args or kwargs:
+        return sys.getrecursionlimit(*args, **(kwargs or {}))
+    return f.vm.max_depth
+
+
 SPECIAL_CALLS = {id(fn): (fn, impl) for fn, impl in [
+    (sys.setrecursionlimit, _call_setrecursionlimit), (sys.getrecursionlimit, _call_getrecursionlimit),
     *[(fn, lambda f, a, k, fn=fn: _call_in_module(f, fn, a, k)) for fn in _module_naming_callables()],
     (sys.exc_info, _call_exc_info),
     *([(sys.exception, _call_exception)] if hasattr(sys, "exception") else []),

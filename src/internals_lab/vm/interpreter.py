@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import operator
 import sys
 import types
 
@@ -139,6 +140,7 @@ class VirtualMachine:
         # The program's recursion limit counts VM frames; `recursion_room` gives the Python
         # frames that implement them the space they need.
         self.max_depth = sys.getrecursionlimit()
+        self.rooms = 0          # how many `recursion_room`s are open
 
     # -- code and frames ---------------------------------------------------------------------
     def decoded(self, code: types.CodeType) -> DecodedCode:
@@ -193,6 +195,11 @@ class VirtualMachine:
         """A call from CPython code (`VMFunction.__call__`): a native caller may be handling an
         exception in an `except` block (contextlib's ExitStack does), which CPython code run
         there would chain to; the VM's own slots know nothing of it, so it gets a slot."""
+        if not self.rooms:
+            # Called after vm.run() returned (unittest calling a VM test method): the VM's
+            # frames need the same room as during the run.
+            with recursion_room(self):
+                return self.call_function(func, args, kwargs)
         native = sys.exception()
         if native is None:
             return self.call_vm_function(func, args, kwargs)
@@ -202,6 +209,20 @@ class VirtualMachine:
             return self.call_vm_function(func, args, kwargs)
         finally:
             chain.pop()
+
+    def set_recursion_limit(self, limit) -> None:
+        """`sys.setrecursionlimit` called by VM code: the limit counts VM frames, and Python's
+        own limit moves with it so that the VM's frames fit."""
+        limit = operator.index(limit)
+        if limit < 1:
+            raise ValueError("recursion limit must be greater or equal than 1")
+        depth = len(self.frames)
+        if depth >= limit:
+            raise RecursionError(f"cannot set the recursion limit to {limit} at the recursion depth "
+                                 f"{depth}: the limit is too low")
+        self.max_depth = limit
+        with contextlib.suppress(RecursionError):  # Python's depth is already past it: keep it
+            sys.setrecursionlimit(_python_limit_for(limit))
 
     def call_vm_function(self, func: VMFunction, args, kwargs):
         """A call from VM code (CALL and friends): a new VM frame for `func`."""
@@ -379,14 +400,25 @@ class VirtualMachine:
                     raise
 
 
+# Python frames per VM call (run_frame, the handler, _call, call_vm_function, ...), with margin.
+_PYTHON_FRAMES_PER_VM_CALL = 6
+
+
+def _python_limit_for(vm_depth: int) -> int:
+    return vm_depth * _PYTHON_FRAMES_PER_VM_CALL + 200
+
+
 @contextlib.contextmanager
 def recursion_room(vm: VirtualMachine):
     """Raise Python's recursion limit while the VM runs (each VM call takes about five Python
-    frames), and put it back afterwards, also when the program raises."""
+    frames), and put it back afterwards, also when the program raises. The program's own
+    `sys.setrecursionlimit` (see `set_recursion_limit`) lasts until then."""
     old = sys.getrecursionlimit()
     vm.max_depth = old
-    sys.setrecursionlimit(old * 6 + 200)
+    vm.rooms += 1
+    sys.setrecursionlimit(_python_limit_for(old))
     try:
         yield
     finally:
+        vm.rooms -= 1
         sys.setrecursionlimit(old)
