@@ -103,3 +103,42 @@ class C:
     z = 3
     found = [(sorted(locals())[-2:], eval("x"), dir()[-2:]) for x in range(1)]
 result = C.found
+# %% zero_argument_super_with_deleted_first_argument
+class A:
+    def f(self):
+        return "A.f"
+class B(A):
+    def attr(self):
+        del self
+        return super().f()
+    def bare(self):
+        del self
+        return super()
+    def cell(self):
+        del self
+        g = lambda: self
+        return super()
+    def ok(self):
+        return super().f()
+for name in ("attr", "bare", "cell", "ok"):
+    try:
+        print(name, getattr(B(), name)())
+    except (RuntimeError, UnboundLocalError, NameError) as e:
+        print(name, type(e).__name__, e)
+# %% zero_argument_super_errors
+class C:
+    def m(*args):
+        return super().__repr__
+    def n():
+        return super()
+for fn in (lambda: C().m(), lambda: C.n()):
+    try:
+        fn()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+def outside():
+    return super()
+try:
+    outside()
+except RuntimeError as e:
+    print(e)

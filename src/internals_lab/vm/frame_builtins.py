@@ -84,9 +84,16 @@ def _call_super(f, args, kwargs):
     code = f.code
     if code.co_argcount == 0:
         raise RuntimeError("super(): no arguments")
+    # super_init_without_args (Objects/typeobject.c): the first local, through its cell if
+    # it was turned into one; deleted either way is an error of its own.
     first = f.localsplus[0]
-    if code.co_varnames[0] in code.co_cellvars:  # the first argument was turned into a cell
-        first = first.cell_contents
+    if isinstance(first, types.CellType) and code.co_varnames[0] in code.co_cellvars:
+        try:
+            first = first.cell_contents
+        except ValueError:
+            first = NULL
+    if first is NULL:
+        raise RuntimeError("super(): arg[0] deleted")
     if "__class__" not in code.co_freevars:
         raise RuntimeError("super(): __class__ cell not found")
     cell = f.localsplus[f.decoded.names.index("__class__", len(f.decoded.names) - len(code.co_freevars))]

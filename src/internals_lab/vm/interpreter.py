@@ -159,7 +159,7 @@ class VirtualMachine:
         b = dict.get(globals_, "__builtins__", builtins)  # the dict API, as CPython (no overrides)
         return b.__dict__ if isinstance(b, types.ModuleType) else b
 
-    def build_class(self, func, name, *bases, **kwds):
+    def build_class(self, func, name, /, *bases, **kwds):
         return build_class(self, func, name, *bases, **kwds)
 
     def run_code(self, code: types.CodeType, globals_: dict, locals_=None, closure=None):
@@ -177,7 +177,7 @@ class VirtualMachine:
         function = None
         if code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR):
             function = VMFunction(self, code, globals_)
-            function.__closure__ = closure
+            function._closure = closure
         frame = Frame(self, decoded, globals_, self.builtins_for(globals_), locals_, localsplus, function)
         frame.depth = len(self.frames)
         if function is not None:

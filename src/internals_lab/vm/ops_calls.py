@@ -124,7 +124,7 @@ def _star_arguments(func, callargs) -> tuple:
 
 def _set_function_attribute(func, flag, value):
     if flag == 8:
-        func.__closure__ = value
+        func._closure = value  # __closure__ is read-only to programs
     elif flag == 4:
         func.__annotations__ = dict(zip(value[::2], value[1::2])) if isinstance(value, tuple) else value
     elif flag == 2:
