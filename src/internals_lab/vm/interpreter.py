@@ -242,7 +242,13 @@ class VirtualMachine:
         if flags & CO_GENERATOR:
             return VMGenerator(frame, func)
         if flags & CO_COROUTINE:
-            return VMCoroutine(frame, func)
+            coroutine = VMCoroutine(frame, func)
+            depth = sys.get_coroutine_origin_tracking_depth()
+            if depth:  # compute_cr_origin: the calling frames, innermost first
+                coroutine._origin = tuple(
+                    (f.code.co_filename, f.decoded.positions[f.ip - 1][0], f.code.co_name)
+                    for f in reversed(frame.vm.frames[-depth:]))
+            return coroutine
         if flags & CO_ASYNC_GENERATOR:
             return VMAsyncGenerator(frame, func)
         raise UnimplementedOpcode("RETURN_GENERATOR", VERSION_TEXT, "unknown generator kind")
