@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import itertools
 import operator
 import sys
 import types
@@ -141,6 +142,12 @@ class VirtualMachine:
         # frames that implement them the space they need.
         self.max_depth = sys.getrecursionlimit()
         self.rooms = 0          # how many `recursion_room`s are open
+        # Instruction count for bounds.py: the plain loop takes the next number from `ticks`
+        # (shared by all frames) and calls `out_of_ticks(n)` when it passes `tick_limit`; that
+        # returns the next limit or raises a LimitExceeded.
+        self.ticks = itertools.count(1)
+        self.tick_limit = 1 << 62
+        self.out_of_ticks = None
 
     # -- code and frames ---------------------------------------------------------------------
     def decoded(self, code: types.CodeType) -> DecodedCode:
@@ -354,6 +361,7 @@ class VirtualMachine:
             if self.hook is not None:
                 return self._run_hooked(frame, throw)
             ops = frame.ops
+            ticks, limit = self.ticks, self.tick_limit
             if throw is not None:
                 self.propagating_id = id(throw)  # _gen_throw restores it: no chaining
                 if not self._unwind(frame, throw):
@@ -363,9 +371,11 @@ class VirtualMachine:
                         throw = None  # no cycle through this frame (see op_RERAISE)
             while True:
                 try:
-                    while True:
+                    for n in ticks:  # endless: numbers each instruction (bounds.py)
                         handler, arg = ops[frame.ip]
                         frame.ip += 1
+                        if n > limit:
+                            limit = self.out_of_ticks(n)
                         if handler(frame, arg) is not None:
                             # A suspended generator's frame must not keep what it yielded alive.
                             value, frame.retval = frame.retval, None
