@@ -82,3 +82,17 @@ def f[T: int = bool]():
     pass
 (t,) = f.__type_params__
 result = repr(t.__bound__), repr(t.__default__)
+# %% one_constraint_and_no_module_name (3.12+)
+class Foo[T: Undefined, U: (Undefined,)]:
+    pass
+t, u = Foo.__type_params__
+for read in (lambda: t.__bound__, lambda: u.__constraints__):
+    try:
+        read()
+    except NameError as e:
+        print(e)
+print(repr(t.__constraints__), repr(u.__bound__))
+Undefined = "defined"
+ns = {}
+exec("type NoModule = int\nclass G[V]: pass", ns)
+result = (repr(t.__bound__), repr(u.__constraints__), ns["NoModule"].__module__, ns["G"].__type_params__[0].__module__)

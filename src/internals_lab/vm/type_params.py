@@ -32,7 +32,10 @@ def _run(source: str, f, helpers: dict) -> dict:
     code = _COMPILED.get(source)
     if code is None:
         code = _COMPILED[source] = compile(source, "<PEP 695>", "exec", dont_inherit=True)
-    namespace = {"__name__": dict.get(f.globals, "__name__"), "__builtins__": builtins, **helpers}
+    namespace = {"__builtins__": builtins, **helpers}
+    module = dict.get(f.globals, "__name__", NULL)
+    if module is not NULL:  # no __name__ in the program's globals: none in the statement's
+        namespace["__name__"] = module
     exec(code, namespace)  # the VM's own statement: its lazy parts call the program's functions
     return namespace
 
@@ -91,10 +94,10 @@ def make_type_param(f, kind: str, name: str, bound=None, constraints=None):
         helpers["__vm_bound"] = bound
     elif kind == "TypeVar" and constraints is not None:
         count = _constraint_count(constraints)
-        if count is None or count < 2:  # not a shape the VM can read: evaluate now
+        if count is None:  # not a shape the VM can read: evaluate now
             count = len(constraints())
         helpers["__vm_constraints"] = _memoized(constraints)
-        spec = f"{name}: ({', '.join(f'__vm_constraints()[{i}]' for i in range(count))})"
+        spec = f"{name}: ({''.join(f'__vm_constraints()[{i}], ' for i in range(count))})"
     else:
         spec = {"TypeVar": "", "ParamSpec": "**", "TypeVarTuple": "*"}[kind] + name
     recipe = _Recipe(spec, helpers)
