@@ -44,7 +44,10 @@ def _frame_locals(f):
     # variables are fast locals of that body's frame while it runs. 3.12 adds them to a copy
     # of the namespace; 3.13+ (PEP 667, `_PyFrame_GetLocals`) give a snapshot of the fast
     # locals alone while any is bound.
-    fast = _fast_locals(f) if f.localsplus else None
+    # Only the comprehension's own variables (CO_FAST_HIDDEN, co_varnames here) count: a class
+    # body's free variables are no locals of it (test_scope.testLocalsClass).
+    hidden = f.code.co_varnames
+    fast = {k: v for k, v in _fast_locals(f).items() if k in hidden} if hidden else None
     if not fast:
         return f.locals
     if VERSION >= (3, 13):
