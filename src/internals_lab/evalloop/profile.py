@@ -107,8 +107,10 @@ def _main() -> None:
     print(json.dumps({"rows": [[r.function, r.module, r.calls, r.tottime, r.cumtime] for r in rows]}))
 
 
-# The VM's modules that define opcode handlers (what 3.14 and 3.15 changed is in ops_314/ops_315).
-_HANDLER_FILES = ("interpreter.py", "ops_314.py", "ops_315.py")
+# The VM's modules that define opcode handlers: one per instruction family (vm/interpreter.py
+# lists them), and what 3.14 and 3.15 changed in ops_314/ops_315.
+_HANDLER_FILES = ("ops_loads.py", "ops_operators.py", "ops_calls.py", "ops_control.py", "ops_exceptions.py",
+                  "ops_generators.py", "ops_classes.py", "ops_intrinsics.py", "ops_314.py", "ops_315.py")
 
 
 def handler_counts(rows: list[ProfileRow]) -> dict[str, int]:
@@ -116,7 +118,7 @@ def handler_counts(rows: list[ProfileRow]) -> dict[str, int]:
     return {r.function: r.calls for r in rows if r.function.startswith("op_") and r.module in _HANDLER_FILES}
 
 
-_VM_FILES = (*_HANDLER_FILES, "frame.py", "functions.py", "tracing.py", "__init__.py")
+_VM_FILES = (*_HANDLER_FILES, "interpreter.py", "frame_builtins.py", "frame.py", "functions.py", "tracing.py", "__init__.py")
 
 
 def profile_table(rows: list[ProfileRow], top: int = 10, times: bool = True, vm_only: bool = True):

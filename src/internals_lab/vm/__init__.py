@@ -13,7 +13,6 @@ Where a program can still tell it runs in the VM (deliberate limits of a teachin
   `sys.settrace` and `sys.monitoring` see the VM's own Python code, and an exception's
   `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines), and a
   warning raised by an operation is attributed to the VM's source line, not the program's;
-- PEP 695 bounds, constraints and `type` alias values are evaluated when defined, not lazily;
 - imported modules run in CPython (the VM imports through `__import__`);
 - `annotationlib`'s STRING and FORWARDREF formats (3.14+) rebuild an `__annotate__` function
   as a real function with fake globals, so that evaluation runs in CPython, not in the VM;

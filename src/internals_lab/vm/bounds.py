@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import _signal
 import itertools
 import signal
 import sys
@@ -213,6 +214,9 @@ def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+# Handlers are set and read through `_signal`, the C module: `signal.signal` is stdlib Python
+# that calls `isinstance` from the builtins module, which the program may have replaced, and the
+# handlers must be put back whatever the program did.
 @contextlib.contextmanager
 def _alarm(guard: Guard):
     b = guard.bounds
@@ -226,7 +230,7 @@ def _alarm(guard: Guard):
         raise TimeLimitExceeded(b.max_seconds)
 
     try:
-        previous = signal.signal(signal.SIGALRM, on_alarm)
+        previous = _signal.signal(signal.SIGALRM, on_alarm)
     except ValueError:   # not the main interpreter (a subinterpreter's main thread)
         yield
         return
@@ -235,7 +239,7 @@ def _alarm(guard: Guard):
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager
@@ -243,7 +247,7 @@ def _interrupt_marker(guard: Guard):
     if not _in_main_thread():
         yield
         return
-    previous = signal.getsignal(signal.SIGINT)
+    previous = _signal.getsignal(signal.SIGINT)
     if not callable(previous):   # SIG_IGN, SIG_DFL or set from C: leave it alone
         yield
         return
@@ -253,14 +257,14 @@ def _interrupt_marker(guard: Guard):
         previous(signum, frame)
 
     try:
-        signal.signal(signal.SIGINT, on_interrupt)
+        _signal.signal(signal.SIGINT, on_interrupt)
     except ValueError:   # not the main interpreter
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        _signal.signal(signal.SIGINT, previous)
 
 
 def _monitoring_state():

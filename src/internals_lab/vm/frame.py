@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from types import CodeType
 
-__all__ = ["NULL", "Frame", "DecodedCode", "decode", "parse_exception_table", "ExceptionTableEntry"]
+__all__ = ["NULL", "Frame", "DecodedCode", "parse_exception_table", "ExceptionTableEntry"]
 
 VERSION = sys.version_info[:2]
 VERSION_TEXT = f"{sys.version_info.major}.{sys.version_info.minor}"

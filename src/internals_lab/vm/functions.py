@@ -356,11 +356,11 @@ class _SuspendableFrame:
             failed = stop
         except StopAsyncIteration as stop:
             if self._kind != "async generator":
-                self._finished = True
+                self._finish()
                 raise
             failed = stop
         except BaseException:
-            self._finished = True
+            self._finish()
             raise
         finally:
             self.gi_running = False
@@ -368,11 +368,11 @@ class _SuspendableFrame:
         if failed is not None:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
             # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
-            self._finished = True
+            self._finish()
             raise RuntimeError(f"{self._kind} raised {type(failed).__name__}") from failed
         if frame.why == 2:  # yielded
             return result
-        self._finished = True
+        self._finish()
         if result is None:
             raise StopIteration
         raise StopIteration(result)
@@ -401,23 +401,40 @@ class _SuspendableFrame:
         # 3.15 keeps an index-or-NULL slot above the delegate (_PyGen_yf peeks 2 deep).
         return frame.stack[-2] if VERSION >= (3, 15) else frame.stack[-1]
 
-    def throw(self, typ, val=None, tb=None):
+    def throw(self, typ, *rest):
+        """gen_throw and _gen_throw (Objects/genobject.c): the one-argument form, or the
+        (type, value, traceback) form that 3.12 deprecated."""
+        if len(rest) > 2:
+            raise TypeError(f"throw expected at most 3 arguments, got {len(rest) + 1}")
+        if rest and VERSION >= (3, 12):
+            import warnings
+            warnings.warn("the (type, exc, tb) signature of throw() is deprecated, "
+                          "use the single-arg signature instead.", DeprecationWarning, stacklevel=2)
+        val = rest[0] if rest else None
+        tb = rest[1] if len(rest) > 1 else None
+        if tb is not None and not isinstance(tb, types.TracebackType):
+            raise TypeError("throw() third argument must be a traceback object")
         if isinstance(typ, BaseException):
             if val is not None:
                 raise TypeError("instance exception may not have a separate value")
             exc = typ
         elif isinstance(typ, type) and issubclass(typ, BaseException):
-            exc = val if isinstance(val, typ) else (typ() if val is None else typ(val))
+            if isinstance(val, typ):
+                exc = val
+            else:
+                exc = typ() if val is None else typ(*val) if isinstance(val, tuple) else typ(val)
         else:
             raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
                             f"not {type(typ).__name__}")
+        if tb is not None:
+            exc.__traceback__ = tb
         return self._throw(exc)
 
     def _throw(self, exc: BaseException):
         if self._finished:
             raise exc
         if not self._frame.started:
-            self._finished = True
+            self._finish()
             raise exc
         target = self._yield_from_target()
         if target is not None:
@@ -450,19 +467,36 @@ class _SuspendableFrame:
         if self._finished:
             return None
         if not self._frame.started:
-            self._finished = True
+            self._finish()
             return None
         try:
             self._throw(GeneratorExit())
-        except (GeneratorExit, StopIteration):
+        except GeneratorExit:
             return None
+        except StopIteration as stop:
+            # 3.13+ (gh-104770): close() returns what the generator returned on GeneratorExit.
+            return stop.value if VERSION >= (3, 13) else None
         raise RuntimeError("generator ignored GeneratorExit")
 
+    def _finish(self) -> None:
+        # CPython clears a finished generator's frame: its locals must not outlive it.
+        self._finished = True
+        frame = self._frame
+        frame.stack.clear()
+        frame.localsplus[:] = [NULL] * len(frame.localsplus)
+
     def __del__(self):
-        # As CPython's generator finalizer: close a suspended generator so its `finally`
-        # blocks run; an exception here is reported by Python as "Exception ignored in".
-        if not self._finished and self._frame.started and not self.gi_running:
-            self.close()
+        # As CPython's generator finalizer (_PyGen_Finalize): a coroutine never started warns
+        # that it was never awaited; a suspended generator is closed so its `finally` blocks
+        # run. An exception here is reported by Python as "Exception ignored in".
+        if self._finished or self.gi_running:
+            return
+        if not self._frame.started:
+            if self._kind == "coroutine":
+                import warnings  # CPython calls this very function (_PyErr_WarnUnawaitedCoroutine)
+                warnings._warn_unawaited_coroutine(self)
+            return
+        self.close()
 
 
 class VMGenerator(_SuspendableFrame):
@@ -501,6 +535,18 @@ class VMCoroutine(_SuspendableFrame):
     @property
     def cr_await(self):
         return self._yield_from_target()
+
+    @property
+    def cr_suspended(self) -> bool:
+        return self.gi_suspended
+
+    @property
+    def cr_origin(self):
+        """Where it was made, when `sys.set_coroutine_origin_tracking_depth` asked for it:
+        ((filename, line, function), ...) of the VM frames, innermost first."""
+        return self._origin
+
+    _origin = None
 
     if VERSION >= (3, 15):
         cr_state = property(lambda self: self._state("CORO"))
@@ -598,6 +644,9 @@ class VMAsyncGenerator(_SuspendableFrame):
     def ag_code(self):
         return self._frame.code
 
+    if VERSION >= (3, 12):
+        ag_suspended = property(lambda self: self.gi_suspended)
+
     if VERSION >= (3, 15):
         ag_state = property(lambda self: self._state("AGEN"))
 
@@ -631,7 +680,6 @@ class _AsyncGenStep:
 
     def _outcome(self, step):
         """Run one step of the generator; translate what comes out for the awaiting code."""
-        agen = self._agen
         try:
             out = step()
         except StopIteration:

@@ -2,7 +2,7 @@
 
 Design: each handler follows the instruction of the same name in 3.14's `Python/bytecodes.c`
 (its stack effect is the `(inputs -- outputs)` line quoted in the comment). On 3.14 and later
-`interpreter.py` imports this module once its own handlers and helpers are defined, and lets
+`interpreter.py` imports this module once the family modules are loaded, and lets
 `HANDLERS_314` replace the older handlers of the same name; 3.11-3.13 never import it (these
 instructions do not exist there, or mean something else).
 
@@ -30,9 +30,9 @@ import sys
 
 from .errors import UnimplementedOpcode
 from .frame import NULL, VERSION_TEXT
-from .interpreter import (_METHOD_DESCRIPTORS, _bind_special, _call, _qualified_type_name, _star_arguments,
-                          _type_lookup)
-from .interpreter import op_SET_FUNCTION_ATTRIBUTE as _set_function_attribute_313
+from .ops_calls import _call, _star_arguments
+from .ops_loads import _METHOD_DESCRIPTORS, _bind_special, _qualified_type_name, _type_lookup
+from .ops_calls import op_SET_FUNCTION_ATTRIBUTE as _set_function_attribute_313
 
 __all__ = ["HANDLERS_314"]
 

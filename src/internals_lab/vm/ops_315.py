@@ -25,8 +25,8 @@ import types
 from .errors import UnimplementedOpcode
 from .frame import NULL, VERSION_TEXT
 from .functions import VMCoroutine
-from .interpreter import op_IMPORT_NAME as _import_name_eagerly
-from .interpreter import send_to
+from .ops_generators import send_to
+from .ops_loads import op_IMPORT_NAME as _import_name_eagerly
 from .ops_314 import COMMON_CONSTANTS as COMMON_CONSTANTS_314
 
 __all__ = ["HANDLERS_315"]
@@ -143,7 +143,10 @@ def op_CLEANUP_THROW(f, a):
         s[-3] = None            # sub_iter -> None; null_out stays null_in
         return
     f.vm.reraising = True
-    raise exc
+    try:
+        raise exc
+    finally:
+        exc = None  # no cycle through this frame (see op_RERAISE)
 
 
 def _import_would_be_lazy(f, name: str) -> bool:

@@ -1,0 +1,170 @@
+# %% context_cycle_in_chain_ends
+# A cycle already in the __context__ chain: chaining a new exception must end (CPython walks it
+# with Floyd's cycle detection), and a cycle through the new exception is broken.
+a = ValueError("a")
+b = ValueError("b")
+a.__context__ = b
+b.__context__ = a
+try:
+    try:
+        raise a
+    except ValueError:
+        raise KeyError("c")
+except KeyError as e:
+    result = (repr(e.__context__), repr(a.__context__), repr(b.__context__))
+# %% context_cycle_through_the_raised_exception_is_broken
+x = TypeError("x")
+y = TypeError("y")
+y.__context__ = x
+try:
+    try:
+        raise y
+    except TypeError:
+        raise x
+except TypeError as e:
+    result = (e is x, repr(x.__context__), repr(y.__context__))
+# %% context_cleared_by_exit_stays_cleared
+class ClearsContext:
+    def __enter__(self):
+        return self
+    def __exit__(self, t, v, tb):
+        v.__context__ = None
+        return False
+def f():
+    with ClearsContext():
+        raise ValueError("inner")
+try:
+    raise TypeError("outer")
+except TypeError:
+    try:
+        f()
+    except ValueError as e:
+        result = repr(e.__context__)
+# %% context_cleared_then_reraised_through_frames
+def g():
+    try:
+        raise ValueError("v")
+    except ValueError as e:
+        e.__context__ = None
+        raise
+def h():
+    g()
+try:
+    raise TypeError("t")
+except TypeError:
+    try:
+        h()
+    except ValueError as e:
+        result = repr(e.__context__)
+# %% native_raise_in_except_is_chained
+try:
+    raise KeyError("k")
+except KeyError:
+    try:
+        {}["missing"]
+    except KeyError as e:
+        result = (repr(e), repr(e.__context__))
+# %% exitstack_fixes_the_context_chain
+from contextlib import ExitStack
+def raise_exc(exc):
+    raise exc
+try:
+    with ExitStack() as stack:
+        stack.callback(raise_exc, IndexError)
+        stack.callback(raise_exc, KeyError)
+        stack.callback(raise_exc, AttributeError)
+        raise ZeroDivisionError
+except IndexError as exc:
+    chain = []
+    e = exc
+    while e is not None:
+        chain.append(type(e).__name__)
+        e = e.__context__
+    result = chain
+# %% sys_exception_seen_by_native_code_in_except
+import sys
+try:
+    raise KeyError("seen")
+except KeyError:
+    result = repr(sys.exception()), repr(sys.exc_info()[1]), list(map(lambda _: repr(sys.exception()), [0]))
+# %% raise_class_must_make_an_exception
+class NotAnException(BaseException):
+    def __new__(cls, *args):
+        return 5
+try:
+    raise NotAnException
+except TypeError as e:
+    print(e)
+try:
+    raise ValueError from 3
+except TypeError as e:
+    print(e)
+try:
+    raise ValueError from KeyError
+except ValueError as e:
+    result = (repr(e.__cause__), e.__suppress_context__)
+# %% raise_from_class_checks_the_instantiated_cause (3.13+)
+class NotAnException(BaseException):
+    def __new__(cls, *args):
+        return 5
+try:
+    raise ValueError from NotAnException
+except TypeError as e:
+    result = str(e)
+# %% caught_exception_is_freed
+import weakref
+class E(Exception):
+    pass
+def fail():
+    raise E()
+try:
+    fail()
+except E as e:
+    ref = weakref.ref(e)
+result = ref() is None
+# %% reraised_and_caught_exception_is_freed
+import weakref
+class E(Exception):
+    pass
+def fail():
+    try:
+        raise E()
+    finally:
+        pass
+def outer():
+    try:
+        fail()
+    except E:
+        raise
+try:
+    outer()
+except E as e:
+    ref = weakref.ref(e)
+result = ref() is None
+# %% exception_del_runs_when_handled
+class Noisy(Exception):
+    def __del__(self):
+        print("deleted")
+try:
+    raise Noisy()
+except Noisy:
+    print("handled")
+print("after")
+# %% locals_are_freed_when_the_function_returns
+import weakref
+class Obj:
+    pass
+def make():
+    o = Obj()
+    return weakref.ref(o)
+result = make()() is None
+# %% yielded_value_is_not_kept_by_the_generator
+import weakref
+class Obj:
+    pass
+def gen():
+    yield Obj()
+    yield 2
+g = gen()
+ref = weakref.ref(next(g))
+result = ref() is None
