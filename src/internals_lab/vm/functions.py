@@ -40,18 +40,36 @@ def _quoted_list(names: list[str]) -> str:
     return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
 
 
-def _attribute(slot: str, doc: str):
+_KIND_NAMES = {str: "string"}  # funcobject.c's wording
+
+
+def _attribute(slot: str, doc: str, *, kind: type | None = None, what: str = "",
+               deleted=NULL, readonly: bool = False, nullable: bool = True):
     """A function attribute (`__name__`, `__defaults__`, ...) kept in a slot, not in __dict__.
 
     `functools.wraps` copies the wrapped function's `__dict__` into the wrapper, so anything
     the VM stores in `__dict__` would leak into wrappers; real functions keep these apart too.
+    The checks are `Objects/funcobject.c`'s: `kind` (or None) is what may be assigned, `deleted`
+    what `del` leaves (NULL: deleting is the same type error), `readonly` a member
+    descriptor's READONLY flag.
     """
     def get(self):
         return getattr(self, slot)
 
     def set_(self, value):
+        if readonly:
+            raise AttributeError("readonly attribute")
+        if kind is not None and not isinstance(value, kind) and not (nullable and value is None):
+            raise TypeError(f"{what} must be set to a {_KIND_NAMES.get(kind, kind.__name__)} object")
         setattr(self, slot, value)
-    return property(get, set_, doc=doc)
+
+    def delete(self):
+        if readonly:
+            raise AttributeError("readonly attribute")
+        if deleted is NULL:
+            raise TypeError(f"{what} must be set to a {_KIND_NAMES.get(kind, kind.__name__)} object")
+        setattr(self, slot, deleted)
+    return property(get, set_, delete, doc=doc)
 
 
 # A function whose code runs in the teaching VM (the class has no docstring: `__doc__` is the
@@ -60,13 +78,33 @@ class VMFunction:
     __slots__ = ("_vm", "_code", "_globals", "_defaults", "_kwdefaults",
                  "_closure", "_annotations", "_annotate", "_doc", "_module", "_type_params", "_decoded",
                  "_builtins", "_nlocalsplus", "_keyword_slots", "_simple", "_generatorlike",
-                 "__dict__", "__weakref__")
+                 "_name", "_qualname", "__dict__", "__weakref__")
 
-    __code__ = _attribute("_code", "the code object")
-    __globals__ = _attribute("_globals", "the module namespace")
-    __defaults__ = _attribute("_defaults", "defaults of positional parameters")
-    __kwdefaults__ = _attribute("_kwdefaults", "defaults of keyword-only parameters")
-    __closure__ = _attribute("_closure", "cells of the free variables")
+    __globals__ = _attribute("_globals", "the module namespace", readonly=True)
+    __closure__ = _attribute("_closure", "cells of the free variables", readonly=True)
+    __defaults__ = _attribute("_defaults", "defaults of positional parameters",
+                              kind=tuple, what="__defaults__", deleted=None)
+    __kwdefaults__ = _attribute("_kwdefaults", "defaults of keyword-only parameters",
+                                kind=dict, what="__kwdefaults__", deleted=None)
+
+    @property
+    def __code__(self):
+        """The code object; assigning one re-decodes it (func_set_code in funcobject.c)."""
+        return self._code
+
+    @__code__.setter
+    def __code__(self, code):
+        if not isinstance(code, types.CodeType):
+            raise TypeError("__code__ must be set to a code object")
+        nclosure = 0 if self._closure is None else len(self._closure)
+        if nclosure != len(code.co_freevars):
+            raise ValueError(f"{self.__name__}() requires a code object with {nclosure} free vars,"
+                             f" not {len(code.co_freevars)}")
+        self._use_code(code)
+
+    @__code__.deleter
+    def __code__(self):
+        raise TypeError("__code__ must be set to a code object")
     if VERSION >= (3, 14):
         # PEP 649/749: the compiler gives the function an __annotate__ function (SET_FUNCTION_ATTRIBUTE
         # 16) and __annotations__ calls it on first access (function___annotations___get_impl in
@@ -112,20 +150,47 @@ class VMFunction:
         def __annotate__(self):
             raise TypeError("__annotate__ cannot be deleted")
     else:
-        __annotations__ = _attribute("_annotations", "annotations")
-    __doc__ = _attribute("_doc", "the docstring")
-    __module__ = _attribute("_module", "the module's __name__")
-    __type_params__ = _attribute("_type_params", "PEP 695 type parameters")
+        @property
+        def __annotations__(self):
+            if self._annotations is None:  # deleted: a new empty dict on the next access
+                self._annotations = {}
+            return self._annotations
+
+        @__annotations__.setter
+        def __annotations__(self, value):
+            if value is not None and not isinstance(value, dict):
+                raise TypeError("__annotations__ must be set to a dict object")
+            self._annotations = value
+
+        @__annotations__.deleter
+        def __annotations__(self):
+            self._annotations = None
+    __doc__ = _attribute("_doc", "the docstring", deleted=None)
+    __module__ = _attribute("_module", "the module's __name__", deleted=None)
+    __name__ = _attribute("_name", "the function's name", kind=str, what="__name__", nullable=False)
+    # (__qualname__ is added after the class statement: see _QUALNAME below.)
+    if VERSION >= (3, 12):
+        @property
+        def __type_params__(self):
+            return self._type_params
+
+        @__type_params__.setter
+        def __type_params__(self, value):
+            if not isinstance(value, tuple):
+                raise TypeError("__type_params__ must be set to a tuple")
+            self._type_params = value
+
+        @__type_params__.deleter
+        def __type_params__(self):
+            raise TypeError("__type_params__ must be set to a tuple")
 
     def __init__(self, vm, code: types.CodeType, globals_: dict, qualname: str | None = None,
                  defaults=None, kwdefaults=None, closure=None, annotations=None) -> None:
         self._vm = vm
         self._code = code
         self._globals = globals_
-        # A class body may not define __name__/__qualname__ properties, so these two live in
-        # the instance __dict__ (functools.wraps copies them with the same values anyway).
-        self.__name__ = code.co_name
-        self.__qualname__ = qualname or code.co_qualname
+        self._name = code.co_name
+        self._qualname = qualname or code.co_qualname
         self._defaults = defaults
         self._kwdefaults = kwdefaults
         self._closure = closure
@@ -146,8 +211,13 @@ class VMFunction:
             self._doc = consts[0] if consts and isinstance(consts[0], str) else None
         self._module = globals_.get("__name__")
         self._type_params = ()
-        self._decoded = vm.decoded(code)
         self._builtins = vm.builtins_for(globals_)
+        self._use_code(code)
+
+    def _use_code(self, code: types.CodeType) -> None:
+        """Run `code` from now on: decode it and precompute how calls bind its arguments."""
+        self._code = code
+        self._decoded = self._vm.decoded(code)
         self._nlocalsplus = len(self._decoded.names)
         argcount = code.co_argcount
         total = argcount + code.co_kwonlyargcount
@@ -157,7 +227,8 @@ class VMFunction:
         self._generatorlike = code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)
 
     # -- calling ---------------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
+    # `self` is positional-only: a keyword argument named "self" belongs to the program.
+    def __call__(self, /, *args, **kwargs):
         return self._vm.call_function(self, args, kwargs)
 
     def bind_arguments(self, args: tuple, kwargs: dict | None) -> list:
@@ -251,6 +322,11 @@ class VMFunction:
     def __repr__(self) -> str:
         return f"<function {self.__qualname__} at {id(self):#x}>"
 
+    def __reduce__(self):
+        # Pickled by reference, as CPython pickles functions (save_global): the name is looked
+        # up as `__qualname__` in the module named by `__module__` when unpickling.
+        return self.__qualname__
+
     # copy and deepcopy treat functions as atoms.
     def __copy__(self):
         return self
@@ -287,9 +363,26 @@ class VMFunction:
             params.append(param(names[index], P.VAR_KEYWORD))
         return inspect.Signature(params, return_annotation=annotations.get("return", inspect.Signature.empty))
 
-    @property
-    def __builtins__(self):
-        return self._builtins
+    __builtins__ = _attribute("_builtins", "the builtins the function's code uses", readonly=True)
+
+
+def _install_qualname(cls: type) -> None:
+    """Give `cls` a typed `__qualname__` attribute for its instances, kept in a slot.
+
+    A class statement cannot define it: `type.__new__` takes a `__qualname__` key of the class
+    body as the class's own qualified name. So it goes into the class's dict afterwards (the
+    dict behind the read-only mappingproxy), and the type's attribute cache is then reset by an
+    ordinary assignment. The class itself still reports its own name (type's own descriptor).
+    """
+    import gc
+    (namespace,) = [d for d in gc.get_referents(cls.__dict__) if isinstance(d, dict)]
+    namespace["__qualname__"] = _attribute("_qualname", "the qualified name", kind=str,
+                                           what="__qualname__", nullable=False)
+    cls._qualname_installed = True  # PyType_Modified: forget cached lookups of the old layout
+    del cls._qualname_installed
+
+
+_install_qualname(VMFunction)
 
 
 class _SuspendableFrame:
@@ -694,8 +787,11 @@ def _close_iterator(iterator) -> None:
         closer()
 
 
-def build_class(vm, func, name, *bases, **kwds):
-    """`builtins.__build_class__` for VM class bodies (`Python/bltinmodule.c`)."""
+def build_class(vm, func, name, /, *bases, **kwds):
+    """`builtins.__build_class__` for VM class bodies (`Python/bltinmodule.c`).
+
+    `func` and `name` are positional-only: `class C(name=1, func=2)` passes its keywords to
+    the metaclass."""
     if not isinstance(func, VMFunction):
         raise TypeError("__build_class__: func must be a function")
     if not isinstance(name, str):
@@ -703,6 +799,9 @@ def build_class(vm, func, name, *bases, **kwds):
     orig_bases = bases
     bases = types.resolve_bases(bases)
     meta, namespace, kwds = types.prepare_class(name, bases, kwds)
+    if not any("__getitem__" in vars(k) for k in type(namespace).__mro__):  # PyMapping_Check
+        meta_name = meta.__name__ if isinstance(meta, type) else "<metaclass>"
+        raise TypeError(f"{meta_name}.__prepare__() must return a mapping, not {type(namespace).__name__}")
     cell = vm.run_class_body(func, namespace)
     # type.__new__ turns these plain functions into a staticmethod / classmethods, but it
     # recognises only real functions (PyFunction_Check), so the VM wraps its own.
@@ -720,8 +819,9 @@ def build_class(vm, func, name, *bases, **kwds):
     if isinstance(cell, types.CellType) and isinstance(cls, type):
         try:
             contents = cell.cell_contents
-        except ValueError:
-            contents = None
+        except ValueError:  # the metaclass did not pass __classcell__ on to type.__new__
+            raise RuntimeError(f"__class__ not set defining {name!r} as {cls!r}. "
+                               "Was __classcell__ propagated to type.__new__?") from None
         if contents is not cls:
             raise TypeError(f"__class__ set to {contents!r} defining {name!r} as {cls!r}")
     return cls

@@ -885,7 +885,7 @@ def _star_arguments(func, callargs) -> tuple:
 
 def _set_function_attribute(func, flag, value):
     if flag == 8:
-        func.__closure__ = value
+        func._closure = value  # __closure__ is read-only to programs
     elif flag == 4:
         func.__annotations__ = dict(zip(value[::2], value[1::2])) if isinstance(value, tuple) else value
     elif flag == 2:
@@ -1702,7 +1702,7 @@ class VirtualMachine:
         b = globals_.get("__builtins__", builtins)
         return b.__dict__ if isinstance(b, types.ModuleType) else b
 
-    def build_class(self, func, name, *bases, **kwds):
+    def build_class(self, func, name, /, *bases, **kwds):
         return build_class(self, func, name, *bases, **kwds)
 
     def run_code(self, code: types.CodeType, globals_: dict, locals_=None):
