@@ -86,16 +86,19 @@ def write_expected(path: Path, comparisons: dict[str, dict[str, dict]], classes:
         module = _module_of(unit)
         versions = {v for v in (entry["versions"] or VERSIONS) if (v, module) not in covered}
         if versions:
-            entries[unit] = {"why": entry["why"], "versions": versions}
+            entries[unit] = {"why": entry["why"], "versions": versions, "not_run": entry.get("not_run")}
     for version, results in comparisons.items():
         for module, cmp in results.items():
             for unit in cmp["vm_only"]:
                 why = old[unit]["why"] if unit in old else classify(unit, cmp["why"][unit])
-                entries.setdefault(unit, {"why": why, "versions": set()})["versions"].add(version)
+                entry = entries.setdefault(unit, {"why": why, "versions": set(),
+                                                  "not_run": old.get(unit, {}).get("not_run")})
+                entry["versions"].add(version)
     lines = [
         "# VM-only failures in CPython's own tests (tools/vm_libtest.py). Each entry: a unit id",
         "# (test:, subtest:, doctest: example, module: when the module does not run) and its class",
-        "# from [classes]; a table adds the versions it fails on (else: every version).",
+        "# from [classes]; a table adds the versions it fails on (else: every version), and",
+        "# not_run = true for a test that hangs the VM: it fails at once instead of running.",
         "# Issue 16 is done when no bug: entry remains. Rewrite with --write-expected, then review.",
         "",
         "[classes]",
@@ -105,11 +108,12 @@ def write_expected(path: Path, comparisons: dict[str, dict[str, dict]], classes:
     for unit in sorted(entries, key=lambda u: (entries[u]["why"], u)):
         entry = entries[unit]
         key = json.dumps(unit)
-        if set(entry["versions"]) >= set(VERSIONS):
-            lines.append(f"{key} = {json.dumps(entry['why'])}")
-        else:
-            versions = ", ".join(json.dumps(v) for v in sorted(entry["versions"]))
-            lines.append(f"{key} = {{why = {json.dumps(entry['why'])}, versions = [{versions}]}}")
+        fields = [f"why = {json.dumps(entry['why'])}"]
+        if not set(entry["versions"]) >= set(VERSIONS):
+            fields.append("versions = [" + ", ".join(json.dumps(v) for v in sorted(entry["versions"])) + "]")
+        if entry.get("not_run"):
+            fields.append("not_run = true")
+        lines.append(f"{key} = " + (fields[0][6:] if len(fields) == 1 else "{" + ", ".join(fields) + "}"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
 
