@@ -126,3 +126,19 @@ class Fine(metaclass=Liar):
     def method(self):
         return __class__
 result = Fine().method() is Fine
+# %% call_errors_and_keyword_suggestions
+import functools
+def f(alpha, beta=1, *, gamma=2):
+    pass
+def g(a, /, b):
+    pass
+def h(**kwargs):
+    return kwargs
+for call in ["f(1, alphx=2)", "f(1, gama=3)", "f(1, zzz=3)", "f(1, bta=2, gamma=3)", "g(a=1, b=2)",
+             "f(1, 2, 3)", "f()", "f(1, alpha=2)", "functools.partial(f, 1, gama=3)()",
+             "h(**{1: 2})", "f(**{1: 2})", "f(1, 2, 3, gamma=4)", "g(1)"]:
+    try:
+        eval(call)
+        print("accepted:", call)
+    except TypeError as exc:
+        print(call, "->", exc)

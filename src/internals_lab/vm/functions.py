@@ -40,6 +40,17 @@ def _quoted_list(names: list[str]) -> str:
     return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
 
 
+def _keyword_suggestion(code: types.CodeType, keyword: str) -> str:
+    """3.13+: initialize_locals suggests the closest keyword parameter's name (same algorithm:
+    `_suggestions` is the C helper CPython itself uses)."""
+    if VERSION < (3, 13):
+        return ""
+    import _suggestions
+    names = list(code.co_varnames[code.co_posonlyargcount:code.co_argcount + code.co_kwonlyargcount])
+    suggestion = _suggestions._generate_suggestions(names, keyword) if names else None
+    return f". Did you mean '{suggestion}'?" if suggestion else ""
+
+
 _KIND_NAMES = {str: "string"}  # funcobject.c's wording
 
 
@@ -259,12 +270,16 @@ class VMFunction:
             for key, value in kwargs.items():
                 slot = self._keyword_slots.get(key)
                 if slot is None:
+                    if type(key) is not str and not isinstance(key, str):
+                        # _PyStack_UnpackDict's check, before any binding (f(**{1: 2})).
+                        raise TypeError("keywords must be strings")
                     if kwdict is None:
                         posonly = [k for k in kwargs if k in code.co_varnames[:code.co_posonlyargcount]]
                         if posonly:
                             raise TypeError(f"{qualname}() got some positional-only arguments passed "
                                             f"as keyword arguments: '{', '.join(posonly)}'")
-                        raise TypeError(f"{qualname}() got an unexpected keyword argument '{key}'")
+                        raise TypeError(f"{qualname}() got an unexpected keyword argument '{key}'"
+                                        + _keyword_suggestion(code, key))
                     kwdict[key] = value
                     continue
                 if localsplus[slot] is not NULL:
