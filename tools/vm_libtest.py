@@ -134,9 +134,24 @@ def compare(version: str, module: str, cpython: dict, vm: dict) -> dict:
     got = vm["outcomes"]
     passing = [unit for unit, outcome in ref.items() if outcome == "pass"]
     vm_only = [unit for unit in passing if got.get(unit) != "pass"]
-    why = {unit: (vm["messages"].get(unit) or (vm["status"] if unit not in got else got[unit])) for unit in vm_only}
+    why = {unit: _why(unit, vm) for unit in vm_only}
     return {"passing": passing, "vm_only": vm_only, "why": why,
             "vm_status": vm["status"], "cpython_status": cpython["status"]}
+
+
+def _why(unit: str, vm: dict) -> str:
+    """The VM's failure message for `unit`; for a unit the VM never reported, why not."""
+    got, messages = vm["outcomes"], vm["messages"]
+    if unit in messages:
+        return messages[unit]
+    if unit in got:
+        return got[unit]
+    if vm["status"] != "ran":
+        return f"not run in the VM: {vm['status']}: {next(iter(messages.values()), '')}"
+    if unit.startswith("subtest:"):  # its test ended (or failed) before reaching this subtest
+        parent = "test:" + unit.split(":", 1)[1].split(" (", 1)[0].split(" [", 1)[0]
+        return f"not reached in the VM; its test: {messages.get(parent, got.get(parent, 'missing'))}"
+    return "not run in the VM"
 
 
 def kind_of(unit: str) -> str:

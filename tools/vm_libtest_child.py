@@ -22,6 +22,7 @@ import importlib.util
 import io
 import json
 import os
+import random
 import re
 import signal
 import sys
@@ -74,6 +75,9 @@ class Recorder(unittest.TestResult):
 
     def startTest(self, test):
         super().startTest(test)
+        # Tests that draw random parameters (test_dict's fuzzers) name their subtests by them:
+        # the same seed in both processes gives both runs the same subtest ids.
+        random.seed(0)
         # Again every 5 s after the first: a loop that catches even BaseException is hit again.
         signal.setitimer(signal.ITIMER_REAL, TEST_TIMEOUT, 5)
         if VERBOSE:  # which test hangs, when a module times out
