@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import types
 
+# The VM's own code must not see a program's replacements of builtins (test_functools
+# replaces builtins.len): these names are bound here once, at import.
+from builtins import (bool, callable, dict, enumerate, getattr, isinstance, len, list, min, property, range,
+                      setattr, str, sum, tuple, type, zip)  # noqa: A004
 from .frame import NULL, VERSION
 
 __all__ = ["VMFunction", "CO_VARARGS", "CO_VARKEYWORDS", "CO_GENERATOR", "CO_COROUTINE",

@@ -12,6 +12,10 @@ import collections.abc
 import sys
 import types
 
+# The VM's own code must not see a program's replacements of builtins (test_functools
+# replaces builtins.len): these names are bound here once, at import.
+from builtins import (any, bool, classmethod, getattr, isinstance, issubclass, len, property, staticmethod, str,
+                      super, type, vars)  # noqa: A004
 from .frame import NULL, VERSION, Frame
 # VMFunction has its own module; the rest of the VM finds it here too.
 from .function_object import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_HAS_DOCSTRING,  # noqa: F401
