@@ -239,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             if result["status"] != "ran":
                 print(f"  {version} {module} ({mode}): {result['status']}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"comparisons": comparisons, "wall": wall}, indent=1))
+        seconds = {f"{version} {module} {mode}": round(result["wall"], 1)
+                   for (version, module), runs in raw.items() for mode, result in runs.items()}
+        Path(args.json).write_text(json.dumps({"comparisons": comparisons, "wall": wall, "seconds": seconds}, indent=1))
     if args.write_expected:
         from vm_libtest_classes import write_expected  # noqa: E402 (a sibling tool module)
         write_expected(EXPECTED, comparisons, classes, expected)
