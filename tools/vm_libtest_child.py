@@ -67,6 +67,10 @@ class Recorder(unittest.TestResult):
 
     @staticmethod
     def _key(test) -> str:
+        parent = getattr(test, "test_case", None)
+        if isinstance(parent, doctest.DocTestCase):
+            # 3.15's DocTestCase reports each example as a subtest named by its number.
+            return f"doctest:{parent._dt_test.name}#{test._message}"
         if isinstance(test, doctest.DocTestCase):
             return "doctest-case:" + test.id()
         if isinstance(test, unittest.TestCase):
@@ -106,6 +110,10 @@ class Recorder(unittest.TestResult):
         self._put(self._key(test), "xpass")
 
     def addSubTest(self, test, subtest, err):
+        if isinstance(test, doctest.DocTestCase):
+            key = self._key(subtest)
+            self._put(key, "pass" if err is None else "fail", err)
+            return
         key = "subtest:" + _stable(subtest.id())
         if err is None:
             self._put(key, "pass")

@@ -42,6 +42,16 @@ CLASSES = {
 
 # (class, pattern over "unit id | failure message"), first match wins. A first guess only.
 RULES = [
+    # Reviewed groups (issue 16's list of causes), by test id first.
+    ("limit:pep695-eager", r"test\.test_type_aliases\.|TypeParamsLazyEvaluationTest|cannot access free variable|test_modified_later"),
+    ("bug:context", r"context_chain_cycle|explicit_none_context|exit_exception_chaining|exception_with_existing_context"),
+    ("bug:lifetime", r"ref_counting|free_after_iterating|CellLeak|memory_error_cleanup|_gced|ExceptionCleanupState|test_3114|missing_exceptions_reset|weakref|__del__"),
+    ("limit:tracebacks", r"exception_locations|testExceptionLocation"),
+    ("limit:tracing", r"(?i)TestTracing|settrace|monitoring"),
+    ("bug:smaller", r"iter_var_available_in_locals|super\(type, obj\)|test_reduce_mutating_builtins"),
+    ("bug:exec-eval", r"EvalExecFreeVars"),
+    # C code that accepts only real functions (PyFunction_Check / types.FunctionType).
+    ("limit:native-types", r"expected a function, exception type|whatevers|test_function_repr_union|__no_type_check__"),
     # typing.NewType/TypeVar/namedtuple find their module with sys._getframe: they see the VM.
     ("limit:frames", r"internals_lab\.vm\.interpreter|'Frame' object|\+ test\.test_|\+ typing\.|f_back"),
     ("bug:keyword-collision", r"build_class\(\) got multiple values|__call__\(\) got multiple values"),
@@ -90,7 +100,8 @@ def write_expected(path: Path, comparisons: dict[str, dict[str, dict]], classes:
     for version, results in comparisons.items():
         for module, cmp in results.items():
             for unit in cmp["vm_only"]:
-                why = old[unit]["why"] if unit in old else classify(unit, cmp["why"][unit])
+                known = old.get(unit, {}).get("why")
+                why = known if known and known != "bug:untriaged" else classify(unit, cmp["why"][unit])
                 entry = entries.setdefault(unit, {"why": why, "versions": set(),
                                                   "not_run": old.get(unit, {}).get("not_run")})
                 entry["versions"].add(version)
