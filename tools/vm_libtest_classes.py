@@ -42,6 +42,9 @@ CLASSES = {
 
 # (class, pattern over "unit id | failure message"), first match wins. A first guess only.
 RULES = [
+    # Subtests CPython runs and the VM never reaches although their test passes: a cause not
+    # yet found (test_descr's test_reduce_copying loops over nothing in the VM).
+    ("bug:untriaged", r"not reached in the VM; its test: pass"),
     # Reviewed groups (issue 16's list of causes), by test id first.
     ("limit:pep695-eager", r"test\.test_type_aliases\.|TypeParamsLazyEvaluationTest|cannot access free variable|test_modified_later"),
     ("bug:context", r"context_chain_cycle|explicit_none_context|exit_exception_chaining|exception_with_existing_context"),
@@ -75,7 +78,7 @@ RULES = [
     ("bug:exec-eval", r"\bexec\b|\beval\b|closure="),
     ("limit:native-types", r"VMFunction|internals_lab|function object|FunctionType"),
     ("bug:calls", r"keywords must be strings|positional argument|keyword argument|Did you mean"),
-    ("limit:speed", r"timeout"),
+    ("limit:speed", r"timeout|timed out"),
 ]
 
 
