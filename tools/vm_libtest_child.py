@@ -31,7 +31,7 @@ import traceback
 import unittest
 
 # One test that loops forever must not cost the whole module: it fails alone, as a timeout.
-TEST_TIMEOUT = float(os.environ.get("VM_LIBTEST_TEST_TIMEOUT", "30"))
+TEST_TIMEOUT = float(os.environ.get("VM_LIBTEST_TEST_TIMEOUT", "120"))
 VERBOSE = bool(os.environ.get("VM_LIBTEST_VERBOSE"))
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}")
 
