@@ -46,6 +46,9 @@ RULES = [
     # VMFunction it returns its inner decorator, which becomes the test and runs nothing, so
     # the test "passes" and its subtests never run (test_descr's PicklingTests, 3.14+).
     ("limit:native-types", r"test_descr\.PicklingTests\..*not reached in the VM; its test: pass"),
+    # type(name, bases, ns) called by VM code takes __module__ from the calling frame's
+    # globals, which are the VM's own: subtest ids name internals_lab.vm.interpreter.A.
+    ("limit:frames", r"test_descr\.ClassPropertiesAndMethods\.test_not_implemented"),
     # Other subtests the VM never reaches although their test passes: cause not yet found.
     ("bug:untriaged", r"not reached in the VM; its test: pass"),
     # Reviewed groups (issue 16's list of causes), by test id first.
