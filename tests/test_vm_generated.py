@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from internals_lab.vm import run
-from internals_lab.vm.corpus import outcome_of, run_in_cpython
+from internals_lab.vm.corpus import outcome_of, reference_outcome
 
 ATOMS = st.one_of(
     st.integers(-20, 20).map(str),
@@ -45,7 +45,7 @@ def test_generated_expression_matches_cpython(expression):
     source = PRELUDE + f"result = {expression}\n"
     if "**" in expression:  # keep huge powers out (slow in both, compared only for speed)
         source = source.replace("**", "*")
-    assert outcome_of(run, source) == outcome_of(run_in_cpython, source)
+    assert outcome_of(run, source) == reference_outcome(source)
 
 
 # Statement programs: nested blocks over three variables, always terminating (loops are
@@ -100,4 +100,4 @@ class Managed:
 @given(st.lists(STATEMENTS, min_size=1, max_size=4))
 def test_generated_program_matches_cpython(statements):
     source = STATEMENT_PRELUDE + "\n".join(statements).replace("**", "*") + "\nresult = (a, b, c)\n"
-    assert outcome_of(run, source) == outcome_of(run_in_cpython, source)
+    assert outcome_of(run, source) == reference_outcome(source)

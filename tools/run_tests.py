@@ -4,7 +4,9 @@ Stages, in order: the interpreters (`make python`: CPython 3.14, 3.14t, 3.15 and
 found on the machine or built once per machine from Debian's archive); the lab package's unit
 tests on the reference interpreter (3.14), then on 3.15, 3.13, 3.12 and 3.11 when those
 interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded
-builds 3.14t and 3.15t; the toolchain tests
+builds 3.14t and 3.15t; CPython's own `Lib/test` modules run in the teaching VM and compared
+with CPython (tools/vm_libtest.py, against tests/vm_libtest/expected_failures.toml); the
+toolchain tests
 (notebook conventions, requirements, the nbgrader round trip of every assignment); every lab
 notebook under strict nbval (in parallel by file, except the timing-sensitive labs, which run
 alone); the book build (warnings are errors); the built site's checks; and the browser suite
@@ -74,6 +76,8 @@ def stages() -> list[tuple[str, list[list[str]]]]:
             ["env", "OPTIONAL=1", "bash", "tools/venv.sh", version, str(venv), "requirements-ft.txt"],
             ["env", "PYTHONPATH=src", *pytest(str(venv / "bin" / "python"), *FT_TESTS)],
         ]))
+    # CPython's own Lib/test modules, in the teaching VM and in CPython, on every version present.
+    plan.append(("CPython's Lib/test in the teaching VM, 3.11-3.15", [[PY, "tools/vm_libtest.py"]]))
     plan.append(("toolchain: notebooks, requirements, assignments", [pytest(PY, "-n", "2", "tests/toolchain")]))
     parallel, serial = notebooks()
     nb_cmds = ([nbval(parallel, True)] if parallel else []) + ([nbval(serial, False)] if serial else [])

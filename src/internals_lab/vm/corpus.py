@@ -3,15 +3,22 @@
 Each file in `tests/vm_corpus/` holds snippets separated by lines `# %% name`. A snippet is a
 small program; what is compared is its printed output, the repr of its `result` global (if it
 sets one) and the type and message of the exception it ends with (if any).
+
+The reference side (`reference_outcome`) shares nothing with the code under test: the snippet
+runs in a fresh interpreter process (the same executable, isolated mode `-I`), compiled as a
+reader's script would be, and only its outcome comes back, as JSON.
 """
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import pathlib
+import subprocess
+import sys
 from dataclasses import dataclass
 
-__all__ = ["Snippet", "Outcome", "load_corpus", "outcome_of", "run_in_cpython"]
+__all__ = ["Snippet", "Outcome", "load_corpus", "outcome_of", "reference_outcome", "run_in_cpython"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,40 @@ def outcome_of(execute, source: str) -> Outcome:
 
 
 def run_in_cpython(source: str) -> dict:
+    """Run `source` in this process (for callers that need the namespace itself)."""
     namespace = {"__name__": "__main__"}
     # dont_inherit, as in `vm.run`: the snippet gets no future flags from this module.
     exec(compile(source, "<vm>", "exec", dont_inherit=True), namespace)
     return namespace
+
+
+# The whole reference runner: it imports nothing of internals_lab. The source arrives on stdin;
+# the outcome leaves on the real stdout after the program's own output (captured) is done.
+_REFERENCE_RUNNER = r"""
+import contextlib, io, json, sys
+source = sys.stdin.read()
+namespace = {"__name__": "__main__"}
+out = io.StringIO()
+result = exception = None
+with contextlib.redirect_stdout(out):
+    try:
+        exec(compile(source, "<vm>", "exec", dont_inherit=True), namespace)
+        if "result" in namespace:
+            result = repr(namespace["result"])
+        namespace.clear()
+    except Exception as exc:
+        exception = [type(exc).__name__, str(exc)]
+        exc.__traceback__ = None
+sys.__stdout__.write("\n" + json.dumps([out.getvalue(), result, exception]))
+"""
+
+
+def reference_outcome(source: str, python: str = sys.executable, timeout: float = 60) -> Outcome:
+    """The snippet's outcome in a separate CPython process (the same interpreter by default)."""
+    proc = subprocess.run([python, "-I", "-c", _REFERENCE_RUNNER], input=source, capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout,
+                          env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"})
+    if proc.returncode != 0 or not proc.stdout:
+        raise RuntimeError(f"the reference run failed (exit {proc.returncode}): {proc.stderr[-500:]}")
+    output, result, exception = json.loads(proc.stdout.rsplit("\n", 1)[1])
+    return Outcome(output, result, tuple(exception) if exception else None)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from .corpus import load_corpus
 from .interpreter import HANDLERS, VirtualMachine, recursion_room
 
-__all__ = ["OpcodeCoverage", "measure", "stored_report", "report_path", "comparison",
+__all__ = ["VERSIONS", "OpcodeCoverage", "measure", "stored_report", "report_path", "comparison",
            "comparison_table"]
 
 DATA = pathlib.Path(__file__).parent / "data"
@@ -97,7 +97,11 @@ def stored_report(version: str | None = None) -> OpcodeCoverage:
     return OpcodeCoverage(**json.loads(path.read_text()))
 
 
-def comparison(versions=("3.11", "3.12", "3.13")) -> list[dict]:
+# Every interpreter the book covers, each with a stored report.
+VERSIONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
+
+
+def comparison(versions=VERSIONS) -> list[dict]:
     """One row per opcode name that compiled code can contain in any of `versions`: its
     status and execution count per version (None where the version has no such opcode)."""
     reports = {v: stored_report(v) for v in versions}
@@ -113,7 +117,7 @@ def comparison(versions=("3.11", "3.12", "3.13")) -> list[dict]:
     return rows
 
 
-def comparison_table(versions=("3.11", "3.12", "3.13")):
+def comparison_table(versions=VERSIONS):
     """`comparison` drawn as an `internals_lab.render.Table` (– where the opcode does not exist)."""
     from ..render import Table
     rows = comparison(versions)

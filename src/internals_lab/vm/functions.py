@@ -1,11 +1,5 @@
-"""Functions, generators and classes created by VM code.
-
-Design: `VMFunction` is the VM's function object. Calling it, from VM code or from native code
-(`sorted(key=f)`, `map(f, ...)`, a property getter, `__init_subclass__` called by `type`), binds
-the arguments the way CPython's `initialize_locals` does (same error messages) and runs the
-code in a new VM frame. It mirrors the attributes a program can inspect on a real function
-(`__name__`, `__qualname__`, `__doc__`, `__defaults__`, `__kwdefaults__`, `__dict__`,
-`__wrapped__` via `functools.wraps`) and binds as a method through `__get__`.
+"""Generators, coroutines and classes created by VM code (and `VMFunction`, re-exported from
+`function_object`, the VM's function object).
 
 `VMGenerator` wraps a suspended VM frame and implements the generator protocol (`send`,
 `throw`, `close`, delegation to a sub-iterator during `yield from`), following
@@ -18,278 +12,17 @@ import collections.abc
 import sys
 import types
 
+# The VM's own code must not see a program's replacements of builtins (test_functools
+# replaces builtins.len): these names are bound here once, at import.
+from builtins import (any, bool, classmethod, getattr, isinstance, issubclass, len, property, staticmethod, str,
+                      super, type, vars)  # noqa: A004
 from .frame import NULL, VERSION, Frame
+# VMFunction has its own module; the rest of the VM finds it here too.
+from .function_object import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_HAS_DOCSTRING,  # noqa: F401
+                              CO_VARARGS, CO_VARKEYWORDS, VMFunction)
 
 __all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "AsyncGenWrappedValue",
            "build_class"]
-
-CO_VARARGS = 0x04
-CO_VARKEYWORDS = 0x08
-CO_GENERATOR = 0x20
-CO_COROUTINE = 0x80
-CO_ASYNC_GENERATOR = 0x200
-CO_HAS_DOCSTRING = 0x4000000  # 3.14+: co_consts[0] is the docstring only when this is set
-
-
-def _quoted_list(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    if len(quoted) == 1:
-        return quoted[0]
-    if len(quoted) == 2:
-        return f"{quoted[0]} and {quoted[1]}"
-    return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
-
-
-def _attribute(slot: str, doc: str):
-    """A function attribute (`__name__`, `__defaults__`, ...) kept in a slot, not in __dict__.
-
-    `functools.wraps` copies the wrapped function's `__dict__` into the wrapper, so anything
-    the VM stores in `__dict__` would leak into wrappers; real functions keep these apart too.
-    """
-    def get(self):
-        return getattr(self, slot)
-
-    def set_(self, value):
-        setattr(self, slot, value)
-    return property(get, set_, doc=doc)
-
-
-# A function whose code runs in the teaching VM (the class has no docstring: `__doc__` is the
-# per-function attribute below).
-class VMFunction:
-    __slots__ = ("_vm", "_code", "_globals", "_defaults", "_kwdefaults",
-                 "_closure", "_annotations", "_annotate", "_doc", "_module", "_type_params", "_decoded",
-                 "_builtins", "_nlocalsplus", "_keyword_slots", "_simple", "_generatorlike",
-                 "__dict__", "__weakref__")
-
-    __code__ = _attribute("_code", "the code object")
-    __globals__ = _attribute("_globals", "the module namespace")
-    __defaults__ = _attribute("_defaults", "defaults of positional parameters")
-    __kwdefaults__ = _attribute("_kwdefaults", "defaults of keyword-only parameters")
-    __closure__ = _attribute("_closure", "cells of the free variables")
-    if VERSION >= (3, 14):
-        # PEP 649/749: the compiler gives the function an __annotate__ function (SET_FUNCTION_ATTRIBUTE
-        # 16) and __annotations__ calls it on first access (function___annotations___get_impl in
-        # Objects/funcobject.c), so annotations naming later definitions work.
-        @property
-        def __annotations__(self):
-            if self._annotations is None:
-                annotate = self._annotate
-                if annotate is None or not callable(annotate):
-                    self._annotations = {}
-                else:
-                    annotations = annotate(1)  # annotationlib.Format.VALUE
-                    if not isinstance(annotations, dict):
-                        raise TypeError(f"__annotate__ returned non-dict of type '{type(annotations).__name__}'")
-                    self._annotations = annotations
-            return self._annotations
-
-        @__annotations__.setter
-        def __annotations__(self, value):
-            if value is not None and not isinstance(value, dict):
-                raise TypeError("__annotations__ must be set to a dict object")
-            self._annotations = value
-            self._annotate = None
-
-        @__annotations__.deleter
-        def __annotations__(self):
-            self._annotations = None
-            self._annotate = None
-
-        @property
-        def __annotate__(self):
-            return self._annotate
-
-        @__annotate__.setter
-        def __annotate__(self, value):
-            if value is not None and not callable(value):
-                raise TypeError("__annotate__ must be callable or None")
-            self._annotate = value
-            if value is not None:
-                self._annotations = None
-
-        @__annotate__.deleter
-        def __annotate__(self):
-            raise TypeError("__annotate__ cannot be deleted")
-    else:
-        __annotations__ = _attribute("_annotations", "annotations")
-    __doc__ = _attribute("_doc", "the docstring")
-    __module__ = _attribute("_module", "the module's __name__")
-    __type_params__ = _attribute("_type_params", "PEP 695 type parameters")
-
-    def __init__(self, vm, code: types.CodeType, globals_: dict, qualname: str | None = None,
-                 defaults=None, kwdefaults=None, closure=None, annotations=None) -> None:
-        self._vm = vm
-        self._code = code
-        self._globals = globals_
-        # A class body may not define __name__/__qualname__ properties, so these two live in
-        # the instance __dict__ (functools.wraps copies them with the same values anyway).
-        self.__name__ = code.co_name
-        self.__qualname__ = qualname or code.co_qualname
-        self._defaults = defaults
-        self._kwdefaults = kwdefaults
-        self._closure = closure
-        if isinstance(annotations, tuple):  # flattened (name, value, name, value, ...)
-            annotations = dict(zip(annotations[::2], annotations[1::2]))
-        self._annotate = None
-        if VERSION >= (3, 14):
-            self._annotations = annotations  # None: computed from __annotate__ when asked for
-        else:
-            self._annotations = annotations if annotations is not None else {}
-        consts = code.co_consts
-        if VERSION >= (3, 14):
-            # PyFunction_New (Objects/funcobject.c): the first constant is the docstring only
-            # when the compiler says so with CO_HAS_DOCSTRING.
-            self._doc = consts[0] if code.co_flags & CO_HAS_DOCSTRING else None
-        else:
-            # Up to 3.13 the compiler makes the docstring (or None) a function's first constant.
-            self._doc = consts[0] if consts and isinstance(consts[0], str) else None
-        self._module = globals_.get("__name__")
-        self._type_params = ()
-        self._decoded = vm.decoded(code)
-        self._builtins = vm.builtins_for(globals_)
-        self._nlocalsplus = len(self._decoded.names)
-        argcount = code.co_argcount
-        total = argcount + code.co_kwonlyargcount
-        self._keyword_slots = {name: i for i, name in
-                               enumerate(code.co_varnames[:total]) if i >= code.co_posonlyargcount}
-        self._simple = not (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)) and not code.co_kwonlyargcount
-        self._generatorlike = code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)
-
-    # -- calling ---------------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
-        return self._vm.call_function(self, args, kwargs)
-
-    def bind_arguments(self, args: tuple, kwargs: dict | None) -> list:
-        """The new frame's fast locals, filled as CPython's `initialize_locals` fills them."""
-        code = self._code
-        n = code.co_argcount
-        nargs = len(args)
-        if self._simple and not kwargs and nargs == n:
-            localsplus = list(args)
-            localsplus.extend([NULL] * (self._nlocalsplus - n))
-            return localsplus
-        localsplus = [NULL] * self._nlocalsplus
-        nk = code.co_kwonlyargcount
-        flags = code.co_flags
-        qualname = self.__qualname__
-        total = n + nk
-        if flags & CO_VARARGS:
-            localsplus[total] = tuple(args[n:])
-            total_slots = total + 1
-        else:
-            total_slots = total
-        localsplus[:min(nargs, n)] = args[:n]
-        kwdict = None
-        if flags & CO_VARKEYWORDS:
-            kwdict = {}
-            localsplus[total_slots] = kwdict
-        if kwargs:
-            for key, value in kwargs.items():
-                slot = self._keyword_slots.get(key)
-                if slot is None:
-                    if kwdict is None:
-                        posonly = [k for k in kwargs if k in code.co_varnames[:code.co_posonlyargcount]]
-                        if posonly:
-                            raise TypeError(f"{qualname}() got some positional-only arguments passed "
-                                            f"as keyword arguments: '{', '.join(posonly)}'")
-                        raise TypeError(f"{qualname}() got an unexpected keyword argument '{key}'")
-                    kwdict[key] = value
-                    continue
-                if localsplus[slot] is not NULL:
-                    raise TypeError(f"{qualname}() got multiple values for argument '{key}'")
-                localsplus[slot] = value
-        if nargs > n and not (flags & CO_VARARGS):
-            defaults = self._defaults or ()
-            kwonly_given = sum(1 for i in range(n, n + nk) if localsplus[i] is not NULL)
-            if defaults:
-                sig = f"from {n - len(defaults)} to {n}"
-                plural = True
-            else:
-                sig = str(n)
-                plural = n != 1
-            kwonly_sig = ""
-            if kwonly_given:
-                kwonly_sig = (f" positional argument{'s' if nargs != 1 else ''} (and {kwonly_given} "
-                              f"keyword-only argument{'s' if kwonly_given != 1 else ''})")
-            raise TypeError(f"{qualname}() takes {sig} positional argument{'s' if plural else ''} "
-                            f"but {nargs}{kwonly_sig} {'was' if nargs == 1 and not kwonly_given else 'were'} given")
-        if nargs < n:
-            defaults = self._defaults or ()
-            first_default = n - len(defaults)
-            missing = []
-            for i in range(nargs, n):
-                if localsplus[i] is NULL:
-                    if i >= first_default:
-                        localsplus[i] = defaults[i - first_default]
-                    else:
-                        missing.append(code.co_varnames[i])
-            if missing:
-                raise TypeError(f"{qualname}() missing {len(missing)} required positional "
-                                f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
-        if nk:
-            kwdefaults = self._kwdefaults or {}
-            missing = []
-            for i in range(n, n + nk):
-                if localsplus[i] is NULL:
-                    name = code.co_varnames[i]
-                    if name in kwdefaults:
-                        localsplus[i] = kwdefaults[name]
-                    else:
-                        missing.append(name)
-            if missing:
-                raise TypeError(f"{qualname}() missing {len(missing)} required keyword-only "
-                                f"argument{'s' if len(missing) > 1 else ''}: {_quoted_list(missing)}")
-        return localsplus
-
-    # -- behaving like a function ----------------------------------------------------------
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        return types.MethodType(self, instance)
-
-    def __repr__(self) -> str:
-        return f"<function {self.__qualname__} at {id(self):#x}>"
-
-    # copy and deepcopy treat functions as atoms.
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
-
-    @property
-    def __signature__(self):
-        """What `inspect.signature` reports for a real function with this code and defaults."""
-        import inspect
-        code = self._code
-        P = inspect.Parameter
-        names = code.co_varnames
-        n, nk, posonly = code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount
-        annotations = self.__annotations__ or {}
-        defaults = self._defaults or ()
-        kwdefaults = self._kwdefaults or {}
-        first_default = n - len(defaults)
-
-        def param(name, kind, default=P.empty):
-            return P(name, kind, default=default, annotation=annotations.get(name, P.empty))
-        params = []
-        for i in range(n):
-            kind = P.POSITIONAL_ONLY if i < posonly else P.POSITIONAL_OR_KEYWORD
-            params.append(param(names[i], kind, defaults[i - first_default] if i >= first_default else P.empty))
-        index = n + nk
-        if code.co_flags & CO_VARARGS:
-            params.append(param(names[index], P.VAR_POSITIONAL))
-            index += 1
-        for i in range(n, n + nk):
-            params.append(param(names[i], P.KEYWORD_ONLY, kwdefaults.get(names[i], P.empty)))
-        if code.co_flags & CO_VARKEYWORDS:
-            params.append(param(names[index], P.VAR_KEYWORD))
-        return inspect.Signature(params, return_annotation=annotations.get("return", inspect.Signature.empty))
-
-    @property
-    def __builtins__(self):
-        return self._builtins
 
 
 class _SuspendableFrame:
@@ -742,8 +475,11 @@ def _close_iterator(iterator) -> None:
         closer()
 
 
-def build_class(vm, func, name, *bases, **kwds):
-    """`builtins.__build_class__` for VM class bodies (`Python/bltinmodule.c`)."""
+def build_class(vm, func, name, /, *bases, **kwds):
+    """`builtins.__build_class__` for VM class bodies (`Python/bltinmodule.c`).
+
+    `func` and `name` are positional-only: `class C(name=1, func=2)` passes its keywords to
+    the metaclass."""
     if not isinstance(func, VMFunction):
         raise TypeError("__build_class__: func must be a function")
     if not isinstance(name, str):
@@ -751,6 +487,9 @@ def build_class(vm, func, name, *bases, **kwds):
     orig_bases = bases
     bases = types.resolve_bases(bases)
     meta, namespace, kwds = types.prepare_class(name, bases, kwds)
+    if not any("__getitem__" in vars(k) for k in type(namespace).__mro__):  # PyMapping_Check
+        meta_name = meta.__name__ if isinstance(meta, type) else "<metaclass>"
+        raise TypeError(f"{meta_name}.__prepare__() must return a mapping, not {type(namespace).__name__}")
     cell = vm.run_class_body(func, namespace)
     # type.__new__ turns these plain functions into a staticmethod / classmethods, but it
     # recognises only real functions (PyFunction_Check), so the VM wraps its own.
@@ -768,8 +507,9 @@ def build_class(vm, func, name, *bases, **kwds):
     if isinstance(cell, types.CellType) and isinstance(cls, type):
         try:
             contents = cell.cell_contents
-        except ValueError:
-            contents = None
+        except ValueError:  # the metaclass did not pass __classcell__ on to type.__new__
+            raise RuntimeError(f"__class__ not set defining {name!r} as {cls!r}. "
+                               "Was __classcell__ propagated to type.__new__?") from None
         if contents is not cls:
             raise TypeError(f"__class__ set to {contents!r} defining {name!r} as {cls!r}")
     return cls

@@ -32,7 +32,7 @@ import types
 from . import (ops_calls, ops_classes, ops_control, ops_exceptions, ops_generators, ops_intrinsics,
                ops_loads, ops_operators)
 from . import frame as frame_module
-from . import frame_builtins, functions
+from . import frame_builtins, function_object, functions
 from .errors import UnimplementedOpcode, VMError
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
 from .functions import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, VMAsyncGenerator, VMCoroutine,
@@ -87,8 +87,8 @@ def _pin_builtins(module) -> None:
 
 from . import bounds as _bounds_module  # noqa: E402 (imports nothing from here)
 
-for _module in (*FAMILIES, ops_314, ops_315, frame_builtins, frame_module, functions, _bounds_module,
-                sys.modules[__name__]):
+for _module in (*FAMILIES, ops_314, ops_315, frame_builtins, frame_module, function_object, functions,
+                _bounds_module, sys.modules[__name__]):
     if _module is not None:
         _pin_builtins(_module)
 
