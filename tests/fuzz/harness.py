@@ -110,7 +110,7 @@ def run(items: list[tuple[str, object]], python: str = sys.executable,
             alive = worker.proc.poll() is None
             worker.close()
             code = worker.proc.returncode
-            if alive:
+            if alive and started is not None:
                 findings.append(Finding(target, "hang", f"no answer within {per_input:g} s", source))
             else:
                 why = signal.Signals(-code).name if code < 0 else f"exit status {code}"

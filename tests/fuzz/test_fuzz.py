@@ -31,13 +31,31 @@ def _vm_inputs(programs, hostile_inputs, mutated):
     return [s for s in [*programs, *hostile_inputs, *mutated] if isinstance(s, str)]
 
 
+# The VM and the player belong to another part of issue 22 (src/internals_lab/vm/, evalloop/player.py).
+# These fuzz targets found the failures below on CPython 3.14; strict, so that the fix turns them
+# into an XPASS failure and the marks get removed at merge time.
+VM_PENDING = pytest.mark.xfail(strict=True, reason=(
+    "issue 22, VM part: vm.run raises ValueError on `x = 0x` + 'f'*3600 (int digit limit) where exec "
+    "does not"))
+TRACE_PENDING = pytest.mark.xfail(strict=True, reason=(
+    "issue 22, VM part: vm.trace lets SystemExit (exit(), raise SystemExit(3)), KeyboardInterrupt and a "
+    "custom BaseException subclass escape"))
+PLAYER_PENDING = pytest.mark.xfail(strict=True, reason=(
+    "issue 22, player part: IndexError for 'def f():\\r    return 1\\rf()\\r' and 'x = (1,\\r2)\\r'; 40 MB of "
+    "HTML for print('y' * 20_000) then 1,000 prints; over 10 s for print('x' * 2_000_000) then 3,000 steps; "
+    "SystemExit, KeyboardInterrupt and BaseException subclasses escape"))
+
+
+@VM_PENDING
 def test_vm_run_agrees_with_exec_or_raises_a_vm_error(programs, hostile_inputs, mutated):
     _check(harness.run([("vm.run", s) for s in _vm_inputs(programs, hostile_inputs, mutated)]))
 
 
+@TRACE_PENDING
 def test_vm_trace_never_lets_an_exception_escape(programs, hostile_inputs, mutated):
     _check(harness.run([("vm.trace", s) for s in _vm_inputs(programs, hostile_inputs, mutated)]))
 
 
+@PLAYER_PENDING
 def test_trace_player_html_is_bounded_and_never_raises(programs, hostile_inputs, mutated):
     _check(harness.run([("player", s) for s in _vm_inputs(programs, hostile_inputs, mutated)]))

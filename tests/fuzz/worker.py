@@ -158,7 +158,10 @@ def _decode(item):
 
 def main() -> None:
     out = os.fdopen(int(os.environ["FUZZ_RESULT_FD"]), "w", buffering=1)
-    for n, line in enumerate(sys.stdin):
+    # Inputs come on a private copy of fd 0: a program's exit() closes sys.stdin (site's Quitter).
+    inputs = os.fdopen(os.dup(0), "r")
+    for n, line in enumerate(inputs):
+        sys.stdin = io.StringIO()
         item = json.loads(line)
         out.write(json.dumps({"start": n}) + "\n")
         source = _decode(item)
