@@ -159,3 +159,35 @@ def test_the_explorer_survives_the_compiler_crash_of_cpython_3_12_1():
         assert child.stdout.startswith("compile this interpreter's compiler crashed on this input")
     else:
         assert child.stdout.strip() == "None"
+
+
+# --- post 11's operator replay and the specialization timeline ----------------------------------
+
+def test_binary_op_steps_of_nan_and_of_identity_compared_objects():
+    from internals_lab.pipeline import binary_op_steps
+
+    nan = float("nan")
+    assert [s.result for s in binary_op_steps(nan, "+", 1.0)] == ["nan"]
+
+    class Fresh:   # each + makes a new object, equal only to itself
+        def __add__(self, other):
+            return Fresh()
+
+    steps = binary_op_steps(Fresh(), "+", Fresh())
+    assert len(steps) == 1 and steps[0].call.startswith("Fresh.__add__(")
+
+
+def test_a_missing_function_in_a_timeline_is_named():
+    from internals_lab.pipeline import specialization_timeline
+
+    with pytest.raises(PipelineError, match=r"no function named 'g'; it defines \['f'\]"):
+        specialization_timeline("def f(x):\n    return x\n", "g", [])
+
+
+def test_a_timeline_is_bounded_in_calls_and_in_time():
+    from internals_lab.pipeline import specialization_timeline
+
+    with pytest.raises(ValueError, match="max_calls"):
+        specialization_timeline("def f():\n    pass\n", "f", [("many", (), 10**9)])
+    with pytest.raises(TimeoutError, match="bound"):
+        specialization_timeline("def f():\n    while True:\n        pass\n", "f", [("once", (), 1)], timeout=0.5)
