@@ -1,9 +1,11 @@
 """Run fuzz inputs through worker.py with a watchdog: a hang or a crash is a finding, not a stall.
 
 One worker process takes input after input (starting an interpreter per input would spend the
-stage's budget on start-up). Before each input it says which one it starts; if no answer comes
-within `PER_INPUT_SECONDS`, the parent kills the worker's process group, records a hang for that
-input and starts a new worker at the next input. A worker that dies (a signal, an exit) is a
+stage's budget on start-up). Before each input it says which one it starts; if the input uses
+more than `PER_INPUT_SECONDS` of CPU time (the worker's and its children's, from /proc), or more
+than `WALL_FACTOR` times that in wall time (a hang that sleeps or waits), the parent kills the
+worker's process group, records a hang for that input and starts a new worker at the next
+input. CPU time, not wall time, so that the verdict does not depend on how busy the machine is. A worker that dies (a signal, an exit) is a
 crash on the input it had started.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PER_INPUT_SECONDS = 10.0
+WALL_FACTOR = 6
 WORKER = Path(__file__).with_name("worker.py")
 
 
@@ -60,13 +63,28 @@ class _Worker:
         self.proc.stdin.write(line)
         self.proc.stdin.flush()
 
-    def read(self, deadline: float) -> dict | None:
-        """The next result line, or None at the deadline or when the worker died."""
+    def cpu_seconds(self) -> float | None:
+        """CPU time of the worker and of its finished children, or None without /proc."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")   # utime stime cutime cstime
+
+    def read(self, deadline: float, cpu_budget: float | None = None) -> dict | None:
+        """The next result line, or None past the deadline (or the CPU budget) or when the worker died."""
         fd = self.results.fileno()
+        cpu_start = self.cpu_seconds() if cpu_budget is not None else None
         while "\n" not in self.buffer:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0:
                 return None
+            if not select.select([fd], [], [], min(left, 0.5))[0]:
+                if cpu_start is not None:
+                    used = self.cpu_seconds()
+                    if used is not None and used - cpu_start > cpu_budget:
+                        return None
+                continue
             chunk = os.read(fd, 1 << 16).decode()
             if not chunk:
                 return None
@@ -105,13 +123,17 @@ def run(items: list[tuple[str, object]], python: str = sys.executable,
             worker = _Worker(python)
             worker.send(_encode(target, source))
         started = worker.read(time.monotonic() + 60)  # an import at first start can be slow
-        result = worker.read(time.monotonic() + per_input) if started is not None else None
+        cpu = worker.cpu_seconds()
+        wall = per_input * (WALL_FACTOR if cpu is not None else 1)
+        result = worker.read(time.monotonic() + wall, per_input if cpu is not None else None) \
+            if started is not None else None
         if result is None:
             alive = worker.proc.poll() is None
             worker.close()
             code = worker.proc.returncode
             if alive and started is not None:
-                findings.append(Finding(target, "hang", f"no answer within {per_input:g} s", source))
+                findings.append(Finding(target, "hang", f"no answer within {per_input:g} s of CPU time "
+                                                        f"(or {wall:g} s of wall time)", source))
             else:
                 why = signal.Signals(-code).name if code < 0 else f"exit status {code}"
                 findings.append(Finding(target, "crash", f"the worker died: {why}", source))
