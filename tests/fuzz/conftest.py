@@ -11,7 +11,7 @@ import generators  # noqa: E402
 
 @pytest.fixture(scope="session")
 def programs() -> list[str]:
-    return generators.hypothesmith_programs(80)
+    return generators.hypothesmith_programs(60)
 
 
 @pytest.fixture(scope="session")
@@ -21,4 +21,4 @@ def hostile_inputs() -> list:
 
 @pytest.fixture(scope="session")
 def mutated(programs) -> list:
-    return generators.mutations(programs, 40)
+    return generators.mutations(programs, 30)

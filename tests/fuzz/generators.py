@@ -97,7 +97,7 @@ def hostile() -> list[str | bytes | bytearray]:
     pieces = ["x", " ", "\n", "    ", "\t", "(", ")", "[", "]", ":", "if", "def", "'", '"', '"""', "f'{", "}",
               "1", "+", "=", "#", "\\", "\x00", "\r", "\ud800", "lambda", "return", ",", "async", "await",
               "yield", "0x", "e", "j", "_", "@", "*", "**", ";", "\f", "é", "class", "with", "for", "in"]
-    for _ in range(40):
+    for _ in range(30):
         items.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))))
     assert all(len(item) < MAX_INPUT for item in items)
     return items
