@@ -54,15 +54,24 @@ def test_an_experiment_that_runs_too_long_is_a_short_timeout_error():
 def test_folders_left_by_a_dead_process_are_removed():
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(finished.stdout)
-    stale = Path(tempfile.mkdtemp(prefix=f"imports-lab-{dead_pid}-"))
+    stale = Path(tempfile.mkdtemp(prefix="imports-lab-"))
     (stale / "left.py").write_text("x = 1\n")
-    mine = Path(tempfile.mkdtemp(prefix=f"imports-lab-{os.getpid()}-"))
+    Path(f"{stale}.pid").write_text(str(dead_pid))
+    mine = Path(tempfile.mkdtemp(prefix="imports-lab-"))
+    Path(f"{mine}.pid").write_text(str(os.getpid()))
     try:
-        assert run_fresh({}, "print('hi')").stdout == "hi\n"
-        assert not stale.exists()
+        assert run_fresh({}, "print(sorted(__import__('os').listdir('.')))").stdout == "[]\n"
+        assert not stale.exists() and not Path(f"{stale}.pid").exists()
         assert mine.exists()   # this process is alive: its folders are its own to remove
     finally:
         mine.rmdir()
+        Path(f"{mine}.pid").unlink()
+
+
+def test_an_experiment_leaves_no_folder_or_mark_behind():
+    before = set(Path(tempfile.gettempdir()).glob("imports-lab-*"))
+    run_fresh({"m.py": "X = 1\n"}, "import m")
+    assert set(Path(tempfile.gettempdir()).glob("imports-lab-*")) <= before
 
 
 def _alive(pid: int) -> bool:

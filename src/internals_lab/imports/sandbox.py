@@ -12,12 +12,15 @@ absolute path in the results is replaced by a label (`<tmp>`, `<stdlib>`, `<site
 
 The child dies with the reader's kernel (PR_SET_PDEATHSIG on Linux, its own process group killed
 at a timeout), and a timeout is a plain `TimeoutError`. Temporary folders are named
-`imports-lab-<pid>-...`: each call removes its own, and removes those left by a process that
-no longer exists (a kernel killed outright cannot clean up after itself).
+`imports-lab-XXXXXXXX`, each with a sibling `imports-lab-XXXXXXXX.pid` naming the process that
+made it (beside it, not in it: the experiment sees its directory as it is, and the folder's name
+keeps its length, which a .pyc's recorded path depends on). Each call removes its own folder, and
+removes those left by a process that no longer exists (a kernel killed outright cannot clean up).
 """
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import shutil
 import subprocess
@@ -100,7 +103,7 @@ def run_fresh(files: dict[str, str], code: str, *, flags: tuple[str, ...] = ("-S
     """
     _check_files(files)
     _remove_stale_folders()
-    with tempfile.TemporaryDirectory(prefix=f"imports-lab-{os.getpid()}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="imports-lab-") as tmp, _owner_mark(tmp):
         for name, text in files.items():
             target = Path(tmp, name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,18 +135,32 @@ def _run_child(argv: list[str], cwd: str, env: dict[str, str], timeout: float) -
     return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
+@contextlib.contextmanager
+def _owner_mark(folder: str):
+    mark = Path(folder + ".pid")
+    mark.write_text(str(os.getpid()))
+    try:
+        yield
+    finally:
+        mark.unlink(missing_ok=True)
+
+
 def _remove_stale_folders() -> None:
-    """Remove imports-lab-<pid>-* folders whose process is gone (a kernel killed mid-experiment)."""
+    """Remove imports-lab-* folders whose owning process is gone (a kernel killed mid-experiment)."""
     root = Path(tempfile.gettempdir())
-    for folder in root.glob("imports-lab-*"):
-        pid = folder.name.split("-")[2]
-        if not pid.isdigit() or int(pid) == os.getpid():
+    for mark in root.glob("imports-lab-*.pid"):
+        try:
+            pid = int(mark.read_text())
+        except (OSError, ValueError):
+            continue
+        if pid == os.getpid():
             continue
         try:
-            os.kill(int(pid), 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (PermissionError, OSError):
+            shutil.rmtree(mark.with_suffix(""), ignore_errors=True)
+            mark.unlink(missing_ok=True)
+        except OSError:
             pass  # another user's process, alive
 
 
