@@ -235,3 +235,13 @@ def test_a_missing_314_handler_is_reported_by_name(monkeypatch, opname):
     with pytest.raises(UnimplementedOpcode) as info:
         run(source)
     assert info.value.opname == opname
+
+
+def test_int_constant_past_the_digit_limit_runs_and_the_limit_stays():
+    # dis writes every constant's repr; past the int-to-str limit that repr raises ValueError.
+    source = "x = 0x" + "f" * 3600 + "\ny = x.bit_length()\n"
+    expected = {}
+    exec(source, expected)
+    limit = sys.get_int_max_str_digits()
+    assert run(source)["y"] == expected["y"] == 14400
+    assert sys.get_int_max_str_digits() == limit

@@ -5,8 +5,8 @@ found on the machine or built once per machine from Debian's archive); the lab p
 tests on the reference interpreter (3.14), then on 3.15, 3.13, 3.12 and 3.11 when those
 interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded
 builds 3.14t and 3.15t; CPython's own `Lib/test` modules run in the teaching VM and compared
-with CPython (tools/vm_libtest.py, against tests/vm_libtest/expected_failures.toml); the
-toolchain tests
+with CPython (tools/vm_libtest.py, against tests/vm_libtest/expected_failures.toml); the fuzz stage
+(tests/fuzz, a seeded sample on 3.14); the toolchain tests
 (notebook conventions, requirements, the nbgrader round trip of every assignment); every lab
 notebook under strict nbval (in parallel by file, except the timing-sensitive labs, which run
 alone); the book build (warnings are errors); the built site's checks; and the browser suite
@@ -32,7 +32,7 @@ FREE_THREADED = ("3.14t", "3.15t")
 FT_TESTS = ["tests/test_gil.py"]
 # Labs whose cells measure time or threads: never beside another notebook.
 SERIAL_NOTEBOOKS = ("gil", "event_loop", "optimization")
-UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/site", "--ignore=tests/browser"]
+UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/site", "--ignore=tests/browser", "--ignore=tests/fuzz"]
 # Any python3 runs the provisioning tool (it needs only the standard library).
 BOOT = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), PY)
 
@@ -78,6 +78,9 @@ def stages() -> list[tuple[str, list[list[str]]]]:
         ]))
     # CPython's own Lib/test modules, in the teaching VM and in CPython, on every version present.
     plan.append(("CPython's Lib/test in the teaching VM, 3.11-3.15", [[PY, "tools/vm_libtest.py"]]))
+    # Issue 22: a seeded sample of generated and hostile inputs through the pipeline, the VM and the
+    # player, each input watched for 10 s in a worker process (about 2.5 minutes on two busy cores).
+    plan.append(("fuzz: pipeline, VM and player (seeded)", [pytest(PY, "-rxX", "tests/fuzz")]))
     plan.append(("toolchain: notebooks, requirements, assignments", [pytest(PY, "-n", "2", "tests/toolchain")]))
     parallel, serial = notebooks()
     nb_cmds = ([nbval(parallel, True)] if parallel else []) + ([nbval(serial, False)] if serial else [])

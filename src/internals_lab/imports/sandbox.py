@@ -9,11 +9,20 @@ By default the child runs with `-S -E`: no `site` (so no .pth file can add finde
 setuptools' adds one to `sys.meta_path` on some installs) and no PYTHON* variables. Every
 absolute path in the results is replaced by a label (`<tmp>`, `<stdlib>`, `<site-packages>`,
 `<prefix>`), so stored outputs are the same on every machine with the same CPython version.
+
+The child dies with the reader's kernel (PR_SET_PDEATHSIG on Linux, its own process group killed
+at a timeout), and a timeout is a plain `TimeoutError`. Temporary folders are named
+`imports-lab-XXXXXXXX`, each with a sibling `imports-lab-XXXXXXXX.pid` naming the process that
+made it (beside it, not in it: the experiment sees its directory as it is, and the folder's name
+keeps its length, which a .pyc's recorded path depends on). Each call removes its own folder, and
+removes those left by a process that no longer exists (a kernel killed outright cannot clean up).
 """
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -21,6 +30,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..pipeline.isolate import die_with_parent_preexec, kill_group
 from .tracer import ImportTrace
 
 __all__ = ["FreshRun", "run_fresh", "trace_fresh", "label_paths"]
@@ -92,7 +102,8 @@ def run_fresh(files: dict[str, str], code: str, *, flags: tuple[str, ...] = ("-S
     .pyc, say), so the experiment starts with a fresh sys.modules but the same files.
     """
     _check_files(files)
-    with tempfile.TemporaryDirectory(prefix="imports-lab-") as tmp:
+    _remove_stale_folders()
+    with tempfile.TemporaryDirectory(prefix="imports-lab-") as tmp, _owner_mark(tmp):
         for name, text in files.items():
             target = Path(tmp, name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -101,10 +112,56 @@ def run_fresh(files: dict[str, str], code: str, *, flags: tuple[str, ...] = ("-S
         env["PYTHONHASHSEED"] = "0"  # read only without -E; harmless with it
         runs = [setup, code] if setup is not None else [code]
         for source in runs:
-            result = subprocess.run([sys.executable, *flags, "-c", source], cwd=tmp, env=env,
-                                    capture_output=True, text=True, timeout=timeout)
+            result = _run_child([sys.executable, *flags, "-c", source], tmp, env, timeout)
         return FreshRun(label_paths(result.stdout, tmp), label_paths(result.stderr, tmp),
                         result.returncode)
+
+
+def _run_child(argv: list[str], cwd: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=die_with_parent_preexec())
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        proc.communicate()
+        raise TimeoutError(f"the experiment did not finish within {timeout:g} s and was stopped; "
+                           "pass a larger timeout= if it needs longer") from None
+    except BaseException:
+        kill_group(proc)
+        proc.wait()
+        raise
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+@contextlib.contextmanager
+def _owner_mark(folder: str):
+    mark = Path(folder + ".pid")
+    mark.write_text(str(os.getpid()))
+    try:
+        yield
+    finally:
+        mark.unlink(missing_ok=True)
+
+
+def _remove_stale_folders() -> None:
+    """Remove imports-lab-* folders whose owning process is gone (a kernel killed mid-experiment)."""
+    root = Path(tempfile.gettempdir())
+    for mark in root.glob("imports-lab-*.pid"):
+        try:
+            pid = int(mark.read_text())
+        except (OSError, ValueError):
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(mark.with_suffix(""), ignore_errors=True)
+            mark.unlink(missing_ok=True)
+        except OSError:
+            pass  # another user's process, alive
 
 
 def trace_fresh(files: dict[str, str], code: str, *, flags: tuple[str, ...] = ("-S", "-E"),

@@ -16,7 +16,10 @@ state (`sys.modules`, `sys.meta_path`, `sys.path`, `sys.path_hooks`,
 
 On exit everything is restored, also when the import raised: modules imported under the tracer
 are removed from `sys.modules` (and from their parent package's attributes) so nothing
-half-imported stays behind. The trace is a list of `ImportStep` records; durations live in their
+half-imported stays behind. One exception: an extension module from outside the standard
+library may refuse to be initialised twice in a process (numpy raises "cannot load module more
+than once per process"), so when the traced import loaded one, every module it loaded stays
+in `sys.modules` and the trace lists them in `kept`. The trace is a list of `ImportStep` records; durations live in their
 own field so a rendering without them is deterministic.
 """
 from __future__ import annotations
@@ -57,6 +60,9 @@ class ImportStep:
 class ImportTrace:
     steps: list[ImportStep] = field(default_factory=list)
     error: str | None = None  # "ExceptionType: message" when the traced import failed
+    # Modules left in sys.modules after the trace because the import loaded an extension module
+    # that cannot be initialised twice (and so its dependents must stay too); usually empty.
+    kept: list[str] = field(default_factory=list)
 
     def rows(self, *, max_depth: int | None = None, kinds: tuple[str, ...] | None = None) -> list[tuple]:
         """(depth, kind, name, detail) rows: deterministic, no durations."""
@@ -76,11 +82,11 @@ class ImportTrace:
         return Table(["step", "module", "what happened"], rows, code_columns=("module",))
 
     def to_dict(self) -> dict:
-        return {"steps": [asdict(s) for s in self.steps], "error": self.error}
+        return {"steps": [asdict(s) for s in self.steps], "error": self.error, "kept": list(self.kept)}
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportTrace:
-        return cls([ImportStep(**s) for s in data["steps"]], data.get("error"))
+        return cls([ImportStep(**s) for s in data["steps"]], data.get("error"), list(data.get("kept", [])))
 
 
 _MACHINERY_FILES = frozenset({
@@ -371,6 +377,11 @@ class ImportTracer:
         sys.path_importer_cache.clear()
         sys.path_importer_cache.update(self._saved_path_importer_cache)
         new = [name for name in sys.modules if name not in self._saved_modules]
+        if any(_cannot_reinitialise(sys.modules[name]) for name in new):
+            # Dropping such a module would break every later import of it (and of the modules that
+            # import it) until a restart: keep everything this import loaded.
+            self.trace.kept = sorted(name for name in new if sys.modules.get(name) is not None)
+            new = []
         for name in new:
             module = sys.modules.pop(name)
             # `import pkg.sub` also binds `sub` on pkg; undo that on packages that stay.
@@ -391,6 +402,27 @@ class ImportTracer:
                 module.__loader__ = loader
         self._instrumented.clear()
         self._executed.clear()
+
+
+def _stdlib_dirs() -> tuple[str, ...]:
+    import os
+    import sysconfig
+    paths = sysconfig.get_paths()
+    return tuple({os.path.realpath(paths[k]) + os.sep for k in ("stdlib", "platstdlib") if k in paths})
+
+
+def _cannot_reinitialise(module) -> bool:
+    """An extension module from outside the standard library: it may keep process-wide state and
+    refuse a second initialisation. The standard library's own extension modules (PEP 489
+    multi-phase, or single-phase ones that CPython re-creates from its cache) import again."""
+    import os
+    spec = getattr(module, "__spec__", None)
+    origin = getattr(spec, "origin", None) or getattr(module, "__file__", None)
+    if not isinstance(origin, str) or not origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+        return False
+    path = os.path.realpath(origin)
+    third_party = {"site-packages", "dist-packages"} & set(path.split(os.sep))
+    return bool(third_party) or not path.startswith(_stdlib_dirs())
 
 
 def trace_import(name: str) -> ImportTrace:

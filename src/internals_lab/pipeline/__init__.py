@@ -18,7 +18,8 @@ from .source import PipelineError, SourceError, as_text, compile_source
 from .specialize import SPECIALIZATION_CONSTANTS, Snapshot, specialization_timeline
 from .symbols import NameOp, Symbol, classify, name_ops, symbols
 from .tokens import Token, parser_tokens, tokens
-from .tree import AstNode, CstSummary, cst_summary, folded, parse, transform, tree
+from .cst import CstSummary, cst_summary
+from .tree import AstNode, folded, parse, transform, tree
 from .versions import Interpreter, VersionResult, compare, compare_tokens, find_interpreters
 
 __all__ = [

@@ -13,7 +13,7 @@ import types
 from dataclasses import dataclass
 
 from .code import walk_code
-from .source import compile_source
+from .source import compile_source, unlimited_int_digits
 
 __all__ = ["Instr", "instructions", "opnames", "code_for", "JUMP_OPCODES"]
 
@@ -35,7 +35,7 @@ class Instr:
 
 def code_for(target, qualname: str | None = None) -> types.CodeType:
     """A code object from source text, a code object or a function; `qualname` picks a nested one."""
-    if isinstance(target, (str, bytes)):
+    if isinstance(target, (str, bytes, bytearray)):
         code = compile_source(target)
     elif isinstance(target, types.CodeType):
         code = target
@@ -55,7 +55,9 @@ def code_for(target, qualname: str | None = None) -> types.CodeType:
 def instructions(target, qualname: str | None = None, *, adaptive: bool = False) -> list[Instr]:
     code = code_for(target, qualname)
     out = []
-    for ins in dis.get_instructions(code, adaptive=adaptive):
+    with unlimited_int_digits():  # dis computes a repr of every constant, however many digits it has
+        found = list(dis.get_instructions(code, adaptive=adaptive))
+    for ins in found:
         pos = ins.positions
         positions = (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset) if pos else (None,) * 4
         jump = ins.argval if ins.opcode in JUMP_OPCODES and isinstance(ins.argval, int) else None

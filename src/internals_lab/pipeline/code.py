@@ -15,7 +15,7 @@ import inspect
 import types
 from dataclasses import dataclass
 
-from .source import compile_source
+from .source import compile_source, unlimited_int_digits
 
 __all__ = ["CodeSummary", "ExceptionEntry", "code_objects", "walk_code", "flag_names", "exception_entries"]
 
@@ -89,15 +89,21 @@ def _docstring(code: types.CodeType) -> str | None:
 def code_objects(source: str | bytes, *, optimize: int = -1) -> list[CodeSummary]:
     """A `CodeSummary` for the module's code object and every nested one."""
     out = []
-    for co in walk_code(compile_source(source, optimize=optimize)):
-        out.append(CodeSummary(
-            qualname=co.co_qualname, name=co.co_name, firstlineno=co.co_firstlineno,
-            argcount=co.co_argcount,
-            consts=tuple(_const(c) for c in co.co_consts), names=co.co_names,
-            varnames=co.co_varnames, cellvars=co.co_cellvars, freevars=co.co_freevars,
-            flags=flag_names(co.co_flags), stacksize=co.co_stacksize, docstring=_docstring(co),
-            bytes_of_bytecode=len(co.co_code),
-            lines=tuple((s, e, ln) for s, e, ln in co.co_lines()),
-            exception_table=exception_entries(co),
-        ))
+    everything = walk_code(compile_source(source, optimize=optimize))
+    with unlimited_int_digits():  # a 4,300-digit constant is valid Python; its repr is the point here
+        for co in everything:
+            out.append(_summary(co))
     return out
+
+
+def _summary(co: types.CodeType) -> CodeSummary:
+    return CodeSummary(
+        qualname=co.co_qualname, name=co.co_name, firstlineno=co.co_firstlineno,
+        argcount=co.co_argcount,
+        consts=tuple(_const(c) for c in co.co_consts), names=co.co_names,
+        varnames=co.co_varnames, cellvars=co.co_cellvars, freevars=co.co_freevars,
+        flags=flag_names(co.co_flags), stacksize=co.co_stacksize, docstring=_docstring(co),
+        bytes_of_bytecode=len(co.co_code),
+        lines=tuple((s, e, ln) for s, e, ln in co.co_lines()),
+        exception_table=exception_entries(co),
+    )

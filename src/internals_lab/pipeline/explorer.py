@@ -85,7 +85,7 @@ def _analyse(source: str | bytes) -> Analysis:
         done["cfg"] = cfg(functions[0] if functions else module)
     except PipelineError as exc:
         return Analysis(text, **done, error=exc.error, notes=tuple(notes))
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError, SystemError) as exc:
         # A stage can fail in a way its own guard did not expect (a symtable quirk, a deep tree):
         # still a message, not a traceback.
         stage = next(s for s in STAGES if s not in done)

@@ -8,11 +8,14 @@ never an internal traceback. Learner code is compiled, never executed, by these 
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import re
+import sys
 import tokenize
 from dataclasses import dataclass
 
-__all__ = ["SourceError", "PipelineError", "as_text", "compile_source", "error_from"]
+__all__ = ["SourceError", "PipelineError", "as_text", "compile_source", "error_from", "unlimited_int_digits"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ def error_from(exc: BaseException, stage: str, text: str = "") -> SourceError:
     """Turn an exception raised by tokenize, ast, symtable or compile into a `SourceError`."""
     if isinstance(exc, PipelineError):
         return exc.error
-    if "null bytes" in str(exc) and "\x00" in text:
+    # 3.12 and 3.13's tokenizer can fail on a NUL byte with a SystemError ("<built-in method __new__
+    # of type object at 0x...> returned a result with an exception set"): report the NUL itself.
+    if ("null bytes" in str(exc) or isinstance(exc, SystemError)) and "\x00" in text:
         before = text[:text.index("\x00")]
         line = before.count("\n") + 1
         return SourceError(stage, "the source contains a null byte (\\x00), which Python source cannot contain",
@@ -95,13 +100,42 @@ def error_from(exc: BaseException, stage: str, text: str = "") -> SourceError:
         return SourceError(stage, "the code is nested too deeply for the compiler", None, None, None)
     if isinstance(exc, MemoryError):
         return SourceError(stage, "the compiler ran out of memory on this source", None, None, None)
+    if isinstance(exc, SystemError):
+        return SourceError(stage, f"CPython {sys.version.split()[0]} failed internally on this source "
+                                  f"(SystemError: {_no_addresses(str(exc))})", None, None, None)
     # ValueError ("source code string cannot contain null bytes" on 3.11), OverflowError, LookupError
     # (an unknown coding cookie): the exception's own sentence is already plain.
-    return SourceError(stage, str(exc) or type(exc).__name__, None, None, None)
+    return SourceError(stage, _no_addresses(str(exc)) or type(exc).__name__, None, None, None)
 
 
+def _no_addresses(message: str) -> str:
+    # A memory address differs on every run and means nothing to a reader.
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", message)
+
+
+@contextlib.contextmanager
+def unlimited_int_digits():
+    """Lift the int-to-str digit limit (CVE-2020-10735, 3.11+) while a stage shows constants.
+
+    `x = 0x` + 3,600 `f`s is valid Python, but its value has more than 4,300 decimal digits, so
+    `repr()` of it, in `dis`, `ast.dump` or our own records, raises ValueError. The limit guards
+    parsing untrusted decimal text; here the value is already an int, and showing it is the point.
+    """
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:
+        yield
+        return
+    old = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+# SystemError: 3.12 and 3.13's tokenizer raises it on some NUL bytes (see error_from).
 _EXPECTED = (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError, LookupError,
-             UnicodeError, tokenize.TokenError)
+             UnicodeError, tokenize.TokenError, SystemError)
 
 
 def as_text(source: str | bytes) -> str:
@@ -125,9 +159,80 @@ def as_text(source: str | bytes) -> str:
 
 
 def compile_source(source: str | bytes, filename: str = "<lab>", mode: str = "exec", *, optimize: int = -1):
-    """`compile()` with learner-friendly errors: a code object, or a `PipelineError`."""
+    """`compile()` with learner-friendly errors: a code object, or a `PipelineError`.
+
+    Deeply nested source is first compiled in a child process (`probe_compile`), so a compiler
+    that crashes on it (CPython 3.12.1 segfaults on 19 nested `async with` blocks) costs a child,
+    not the reader's kernel.
+    """
     text = as_text(source)
+    probe_compile(text, mode, optimize)
     try:
         return compile(text, filename, mode, dont_inherit=True, optimize=optimize)
     except _EXPECTED as exc:
         raise PipelineError(error_from(exc, "compile", text)) from None
+
+
+# CPython allows 20 statically nested blocks (CO_MAXBLOCKS); 3.12.1 crashes at 19 nested `async
+# with`. Probe well before that, and on any very deep tree.
+PROBE_BLOCK_DEPTH = 12
+PROBE_TREE_DEPTH = 200
+_PROBE_SECONDS = 20.0
+_BLOCKS = ("For", "AsyncFor", "While", "Try", "TryStar", "With", "AsyncWith", "If", "Match",
+           "FunctionDef", "AsyncFunctionDef", "ClassDef", "ExceptHandler", "match_case")
+_probed: dict[tuple[int, str, int], None] = {}   # sources a child compiled without crashing
+
+_PROBE_CHILD = """
+text = sys.stdin.buffer.read().decode("utf-8", "surrogatepass")
+mode, optimize = sys.argv[1], int(sys.argv[2])
+try:
+    compile(text, "<lab>", mode, dont_inherit=True, optimize=optimize)
+except BaseException:
+    pass  # an error is the parent's to report; only a crash matters here
+"""
+
+
+def needs_probe(text: str) -> bool:
+    """Whether `text` nests deeply enough that compiling it in-process is a risk."""
+    lines = text.count("\n") + text.count("\r")
+    if lines < PROBE_BLOCK_DEPTH and len(text) < 400:
+        return False  # too short to nest that deep
+    import ast
+    try:
+        root = ast.parse(text)
+    except (*_EXPECTED,):
+        return False  # the in-process compile reports the same error, without compiling
+    stack = [(root, 0, 0)]
+    while stack:
+        node, depth, blocks = stack.pop()
+        if type(node).__name__ in _BLOCKS:
+            blocks += 1
+        if blocks >= PROBE_BLOCK_DEPTH or depth >= PROBE_TREE_DEPTH:
+            return True
+        stack.extend((child, depth + 1, blocks) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def probe_compile(text: str, mode: str = "exec", optimize: int = -1) -> None:
+    """Compile deep `text` in a child first; a `PipelineError` if this interpreter's compiler crashes."""
+    key = (hash(text), mode, optimize)
+    if key in _probed or not needs_probe(text):
+        return
+    from .isolate import DIE_WITH_PARENT, run_isolated_script
+
+    child = run_isolated_script(DIE_WITH_PARENT + "import sys" + _PROBE_CHILD,
+                                text.encode("utf-8", "surrogatepass"), timeout=_PROBE_SECONDS,
+                                flags=("-I", "-S"), args=(mode, str(optimize)))
+    version = sys.version.split()[0]
+    if child.crashed:
+        raise PipelineError(SourceError(
+            "compile", f"this interpreter's compiler crashed on this input: CPython {version} died with "
+                       f"{child.crashed} compiling it in a child process (a bug in CPython, not in the source; "
+                       "this session is unharmed). Another CPython version may compile it.", None, None, None))
+    if child.timed_out:
+        raise PipelineError(SourceError(
+            "compile", f"CPython {version} did not finish compiling this source within {_PROBE_SECONDS:g} s "
+                       "(in a child process)", None, None, None))
+    if len(_probed) > 64:
+        _probed.clear()
+    _probed[key] = None

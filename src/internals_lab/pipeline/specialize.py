@@ -13,8 +13,13 @@ This runs the chapter's own example functions, never a learner's explorer input.
 """
 from __future__ import annotations
 
+import contextlib
 import dis
+import signal
+import threading
 from dataclasses import dataclass
+
+from .source import PipelineError, SourceError
 
 __all__ = ["Snapshot", "specialization_timeline", "SPECIALIZATION_CONSTANTS"]
 
@@ -34,11 +39,26 @@ class Snapshot:
         return [op for op, _ in self.instructions]
 
 
-def specialization_timeline(source: str, function: str, phases) -> list[Snapshot]:
-    """Define `function` from `source` afresh, run `phases` of calls, snapshot after each."""
+def specialization_timeline(source: str, function: str, phases, *, max_calls: int = 100_000,
+                            timeout: float = 30.0) -> list[Snapshot]:
+    """Define `function` from `source` afresh, run `phases` of calls, snapshot after each.
+
+    Bounded: at most `max_calls` calls in all, and `timeout` seconds of wall time (a SIGALRM timer,
+    so only when called from the main thread). A tracer cannot bound it instead: tracing changes
+    the very instructions this shows. Raise either bound if a timeline really needs more.
+    """
+    phases = list(phases)
+    total = sum(times for _, _, times in phases)
+    if total > max_calls:
+        raise ValueError(f"the phases make {total:,} calls; the bound is max_calls={max_calls:,}")
     namespace: dict[str, object] = {}
-    exec(compile(source, "<specialize>", "exec", dont_inherit=True), namespace)
-    fn = namespace[function]
+    with _wall_clock(timeout):
+        exec(compile(source, "<specialize>", "exec", dont_inherit=True), namespace)
+    fn = namespace.get(function)
+    if not callable(fn):
+        defined = sorted(k for k, v in namespace.items() if callable(v) and not k.startswith("__"))
+        raise PipelineError(SourceError("specialize", f"the source defines no function named {function!r}; "
+                                        f"it defines {defined or 'no functions'}", None, None, None))
 
     def snap(label: str, calls: int, results: tuple) -> Snapshot:
         rows = tuple((i.opname, i.argrepr) for i in dis.get_instructions(fn, adaptive=True))
@@ -47,12 +67,32 @@ def specialization_timeline(source: str, function: str, phases) -> list[Snapshot
 
     out = [snap("defined, never called", 0, ())]
     calls = 0
-    for label, args, times in phases:
-        results = []
-        for _ in range(times):
-            value = fn(*args)
-            if value not in results:
-                results.append(value)
-        calls += times
-        out.append(snap(label, calls, tuple(results)))
+    with _wall_clock(timeout):
+        for label, args, times in phases:
+            results = []
+            for _ in range(times):
+                value = fn(*args)
+                if value not in results:
+                    results.append(value)
+            calls += times
+            out.append(snap(label, calls, tuple(results)))
     return out
+
+
+@contextlib.contextmanager
+def _wall_clock(seconds: float):
+    """Raise TimeoutError after `seconds` (main thread only), restoring the previous timer."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"the timeline ran past its {seconds:g}-second bound (raise timeout= if it needs more)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, *old_timer) if old_timer[0] else signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -15,7 +15,7 @@ import re
 import symtable
 from dataclasses import dataclass
 
-from .source import PipelineError, _EXPECTED, as_text, compile_source, error_from
+from .source import PipelineError, _EXPECTED, as_text, compile_source, error_from, unlimited_int_digits
 
 __all__ = ["Symbol", "symbols", "NameOp", "name_ops", "classify"]
 
@@ -59,33 +59,46 @@ def _is_cell(sym: symtable.Symbol) -> bool:
     return getattr(sym, "_Symbol__scope", None) == symtable.CELL
 
 
-def symbols(source: str | bytes) -> list[Symbol]:
-    """One `Symbol` per name per scope, scopes in source order, names sorted within a scope."""
-    text = as_text(source)
+def _scopes(text: str) -> list[tuple[str, symtable.SymbolTable]]:
+    """(dotted path, table) for every scope, in source order: an explicit stack, not recursion,
+    because a generated source can nest a thousand lambdas."""
     try:
         top = symtable.symtable(text, "<lab>", "exec")
     except _EXPECTED as exc:
         raise PipelineError(error_from(exc, "symbols", text)) from None
-    out: list[Symbol] = []
+    out: list[tuple[str, symtable.SymbolTable]] = []
+    stack = [("module", top)]
+    while stack:
+        path, table = stack.pop()
+        out.append((path, table))
+        children = [(child.get_name() if path == "module" else f"{path}.{child.get_name()}", child)
+                    for child in table.get_children()]
+        stack.extend(reversed(children))
+    return out
 
-    def walk(table: symtable.SymbolTable, path: str) -> None:
+
+def symbols(source: str | bytes) -> list[Symbol]:
+    """One `Symbol` per name per scope, scopes in source order, names sorted within a scope."""
+    text = as_text(source)
+    out: list[Symbol] = []
+    for path, table in _scopes(text):
         kind_of_scope = str(table.get_type()).replace("_", " ").lower()
         for sym in sorted(table.get_symbols(), key=lambda s: s.get_name()):
             out.append(Symbol(path, kind_of_scope, sym.get_name(), _kind(sym, table),
                               sym.is_referenced(), sym.is_assigned()))
-        for child in table.get_children():
-            walk(child, child.get_name() if path == "module" else f"{path}.{child.get_name()}")
-
-    walk(top, "module")
     return out
 
 
 def classify(source: str | bytes, scope: str) -> dict[str, str]:
-    """{name: kind} for one scope: the answer format of the chapter's exercise."""
-    found = {s.name: s.kind for s in symbols(source) if s.scope == scope}
-    if not found and scope not in {s.scope for s in symbols(source)}:
-        raise KeyError(f"no scope named {scope!r}; the scopes are {sorted({s.scope for s in symbols(source)})}")
-    return found
+    """{name: kind} for one scope: the answer format of the chapter's exercise.
+
+    A scope that binds and uses no names (`pass` at module level) is an empty dict; a scope that
+    does not exist is a KeyError naming the scopes there are."""
+    text = as_text(source)
+    paths = [path for path, _ in _scopes(text)]
+    if scope not in paths:
+        raise KeyError(f"no scope named {scope!r}; the scopes are {sorted(set(paths))}")
+    return {s.name: s.kind for s in symbols(text) if s.scope == scope}
 
 
 @dataclass(frozen=True)
@@ -110,7 +123,9 @@ def name_ops(source: str | bytes) -> list[NameOp]:
     stack = [code]
     while stack:
         co = stack.pop(0)
-        for ins in dis.get_instructions(co):
+        with unlimited_int_digits():  # dis computes a repr of every constant
+            found = list(dis.get_instructions(co))
+        for ins in found:
             if ins.opname in _PAIR_OPS and isinstance(ins.argval, tuple):
                 for name in ins.argval:
                     seen[(co.co_qualname, name, ins.opname)] = None

@@ -7,19 +7,17 @@ its source position. A renderer draws the records; nothing here knows about grap
 `folded()` shows the AST optimizer's constant folding: 3.13's `ast.parse(optimize=1)` returns
 the folded tree; before 3.13 folding is only visible in the compiled code's constants.
 `transform()` runs an `ast.NodeTransformer` and compiles its result, fixing locations.
-`cst_summary()` parses with libcst, a concrete-syntax-tree library (CPython itself has had no
-CST stage since the old parser was removed in 3.10), to show what a CST keeps and an AST drops.
+The libcst contrast (`cst_summary()`) lives in `cst`, because its native parser needs guarding.
 """
 from __future__ import annotations
 
 import ast
 import sys
-from collections import Counter
 from dataclasses import dataclass
 
-from .source import PipelineError, _EXPECTED, as_text, error_from
+from .source import PipelineError, SourceError, _EXPECTED, as_text, error_from, unlimited_int_digits
 
-__all__ = ["AstNode", "tree", "parse", "folded", "transform", "CstSummary", "cst_summary"]
+__all__ = ["AstNode", "tree", "parse", "folded", "transform"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,9 @@ def _records(root: ast.AST) -> list[AstNode]:
 
 def tree(source: str | bytes, *, optimize: int = -1) -> list[AstNode]:
     """The AST of `source` as preorder `AstNode` records (the root, `Module`, first)."""
-    return _records(parse(source, optimize=optimize))
+    root = parse(source, optimize=optimize)
+    with unlimited_int_digits():
+        return _records(root)
 
 
 def folded(source: str | bytes) -> str | None:
@@ -79,49 +79,33 @@ def folded(source: str | bytes) -> str | None:
     constant-folded; from 3.14 folding happens later, in the flow graph, so it is not."""
     if sys.version_info < (3, 13):
         return None
-    return ast.dump(parse(source, optimize=1))
+    root = parse(source, optimize=1)
+    try:
+        with unlimited_int_digits():
+            return ast.dump(root)
+    except RecursionError:
+        raise _too_deep("folded", "ast.dump, which this stage uses, recurses once per level of the tree") from None
+
+
+def _too_deep(stage: str, why: str) -> PipelineError:
+    return PipelineError(SourceError(stage, f"the tree is nested too deeply for this stage: {why}, and "
+                                            f"Python's recursion limit is {sys.getrecursionlimit()}", None, None, None))
 
 
 def transform(source: str | bytes, transformer: ast.NodeTransformer, filename: str = "<transformed>"):
     """Parse, rewrite with `transformer`, fix locations and compile: (new tree, code object)."""
-    new_tree = transformer.visit(parse(source))
+    root = parse(source)
+    try:
+        new_tree = transformer.visit(root)
+    except RecursionError:
+        raise _too_deep("transform", "an ast.NodeTransformer recurses once per level of the tree") from None
     if new_tree is None:
         raise PipelineError(error_from(ValueError("the transformer removed the whole module"), "transform"))
-    ast.fix_missing_locations(new_tree)
     try:
+        ast.fix_missing_locations(new_tree)
         code = compile(new_tree, filename, "exec", dont_inherit=True)
+    except RecursionError:
+        raise _too_deep("transform", "fixing locations and compiling the rewritten tree recurse once per level") from None
     except (TypeError, ValueError, SyntaxError) as exc:
         raise PipelineError(error_from(ValueError(f"the rewritten tree does not compile: {exc}"), "transform")) from None
     return new_tree, code
-
-
-@dataclass(frozen=True)
-class CstSummary:
-    round_trips: bool                       # the CST prints back to exactly the source
-    cst_only: tuple[tuple[str, int], ...]   # CST node types with no AST counterpart, with counts
-    ast_node_count: int
-    cst_node_count: int
-
-
-_SYNTAX_ONLY = ("Whitespace", "Newline", "Comment", "Comma", "Paren", "Colon", "Semicolon",
-                "Dot", "EmptyLine", "TrailingWhitespace", "AssignEqual", "AssignTarget", "ImportStar")
-
-
-def cst_summary(source: str) -> CstSummary:
-    """Parse with libcst and count the purely syntactic nodes an AST leaves out."""
-    import libcst  # optional: only this function needs it
-
-    text = as_text(source)
-    parse(text)  # same error messages as every other stage for bad input
-    module = libcst.parse_module(text)
-    counts: Counter[str] = Counter()
-
-    class _Count(libcst.CSTVisitor):
-        def on_visit(self, node: libcst.CSTNode) -> bool:
-            counts[type(node).__name__] += 1
-            return True
-
-    module.visit(_Count())
-    syntax = sorted((name, n) for name, n in counts.items() if any(k in name for k in _SYNTAX_ONLY))
-    return CstSummary(module.code == text, tuple(syntax), sum(1 for _ in ast.walk(ast.parse(text))),
-                      sum(counts.values()))

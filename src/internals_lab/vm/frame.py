@@ -81,6 +81,23 @@ def local_names(code: CodeType) -> tuple[str, ...]:
 _JUMPS = set(getattr(dis, "hasjump", [])) | set(dis.hasjrel) | set(dis.hasjabs)
 
 
+def _instructions(code: CodeType) -> list:
+    """`dis.get_instructions`, which also writes each constant's repr: an int constant past the
+    int-to-str digit limit (`x = 0x` and 3,600 hex digits compiles fine) makes that repr raise, so
+    such code is decoded once more with the limit lifted, and the limit put back."""
+    try:
+        return list(dis.get_instructions(code))
+    except ValueError:
+        if not hasattr(sys, "get_int_max_str_digits"):
+            raise
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            return list(dis.get_instructions(code))
+        finally:
+            sys.set_int_max_str_digits(limit)
+
+
 class DecodedCode:
     """A code object decoded once: per-instruction lists, indexed by instruction number."""
 
@@ -89,7 +106,7 @@ class DecodedCode:
 
     def __init__(self, code: CodeType) -> None:
         self.code = code
-        instructions = list(dis.get_instructions(code))
+        instructions = _instructions(code)
         self.index_of_offset = {ins.offset: i for i, ins in enumerate(instructions)}
         self.opnames = [ins.opname for ins in instructions]
         self.offsets = [ins.offset for ins in instructions]
