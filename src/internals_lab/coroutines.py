@@ -33,7 +33,6 @@ import gc
 import html
 import inspect
 import os
-import subprocess
 import sys
 import threading
 import tracemalloc
@@ -41,6 +40,8 @@ import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
+
+from .children import run_child
 
 __all__ = [
     "CoroutineLabError",
@@ -679,7 +680,7 @@ def run_on_versions(source: str, versions: Iterable[str] = ("3.11", "3.12", "3.1
             runs.append(VersionRun(version, False, None, "", False))
             continue
         probe = "import platform; print(platform.python_version())\n"
-        done = subprocess.run([exe, "-c", probe + source], capture_output=True, text=True,
+        done = run_child([exe, "-c", probe + source], capture_output=True, text=True,
                               timeout=timeout, env=env)
         first, _, rest = done.stdout.partition("\n")
         output = rest + (done.stderr if done.returncode else "")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dis
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..children import run_child
 from ..render import Table
 
 __all__ = ["Tip", "TIPS", "tip", "executed_instructions", "specialized_opnames", "eq_calls",
@@ -555,7 +555,7 @@ def probe_versions(versions=("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")) ->
         if path is None:
             probes.append(VersionProbe(version, False, {}, f"CPython {version} is not installed here"))
             continue
-        done = subprocess.run([path, "-c", _PROBE], capture_output=True, text=True, timeout=300,
+        done = run_child([path, "-c", _PROBE], capture_output=True, text=True, timeout=300,
                               env=dict(os.environ, PYTHONHASHSEED="0"))
         if done.returncode != 0:
             probes.append(VersionProbe(version, True, {}, f"the probe failed: {done.stderr.strip()[-200:]}"))
