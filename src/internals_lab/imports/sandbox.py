@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
 import sys
 import sysconfig
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..children import run_child
 from .tracer import ImportTrace
 
 __all__ = ["FreshRun", "run_fresh", "trace_fresh", "label_paths"]
@@ -101,8 +101,11 @@ def run_fresh(files: dict[str, str], code: str, *, flags: tuple[str, ...] = ("-S
         env["PYTHONHASHSEED"] = "0"  # read only without -E; harmless with it
         runs = [setup, code] if setup is not None else [code]
         for source in runs:
-            result = subprocess.run([sys.executable, *flags, "-c", source], cwd=tmp, env=env,
-                                    capture_output=True, text=True, timeout=timeout)
+            # run_child: the experiment dies with the kernel, and a timeout is a ChildTimeout
+            # message (TimeoutError), not a TimeoutExpired carrying the whole bootstrap script.
+            result = run_child([sys.executable, *flags, "-c", source], cwd=tmp, env=env,
+                               capture_output=True, text=True, timeout=timeout,
+                               what="the experiment's fresh interpreter")
         return FreshRun(label_paths(result.stdout, tmp), label_paths(result.stderr, tmp),
                         result.returncode)
 
