@@ -79,14 +79,17 @@ def measure_latency(background: str = "cpu", samples: int = 200, *, period: floa
             latencies.append((now - struct.unpack("q", data)[0]) / 1e6)
 
     previous = sys.getswitchinterval()
+    interval = previous
     helpers = [threading.Thread(target=io_thread, name="lab-io", daemon=True)]
     if background == "cpu":
         helpers.append(threading.Thread(target=_spin, args=(stop,), name="lab-cpu", daemon=True))
+    started = []
     try:
         if switch_interval is not None:
             sys.setswitchinterval(switch_interval)
         for thread in helpers:
             thread.start()
+            started.append(thread)
         time.sleep(0.02)  # let the CPU-bound thread get going
         deadline = time.perf_counter() + timeout
         for _ in range(samples):
@@ -95,13 +98,15 @@ def measure_latency(background: str = "cpu", samples: int = 200, *, period: floa
             sender.sendall(struct.pack("q", time.perf_counter_ns()))
             time.sleep(period)
     finally:
-        stop.set()
-        sender.close()
-        for thread in helpers:
-            thread.join(5.0)
-        receiver.close()
+        # Every step runs whatever happened above, and none of them may raise over the original
+        # error: a thread that never started is not joined, the interval is always put back.
         interval = sys.getswitchinterval()
         sys.setswitchinterval(previous)
+        stop.set()
+        sender.close()  # the I/O thread's recv returns b"" and it ends
+        for thread in started:
+            thread.join(5.0)
+        receiver.close()
     label = current().label
     if not latencies:
         raise RuntimeError("no sample arrived; the I/O thread never ran")
