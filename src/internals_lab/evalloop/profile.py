@@ -290,13 +290,25 @@ class SpecializationGain:
         return self.generic_seconds / self.specialized_seconds
 
 
-def specialization_gain(source: str, repeats: int = 7, warmup: int = 2) -> SpecializationGain:
-    """Time `source` in the VM and in the quickening VM, interleaved; medians and their ratio."""
+def specialization_gain(source: str, repeats: int = 7, warmup: int = 2, *,
+                        timeout: float | None = 120.0) -> SpecializationGain:
+    """Time `source` in the VM and in the quickening VM, interleaved; medians and their ratio.
+
+    `timeout` bounds all the runs together (TimeLimitExceeded; None: no bound): the program
+    runs 2 * (1 + warmup + repeats) times.
+    """
+    from ..deadline import time_limit
+
+    code = compile(source, "<timed>", "exec", dont_inherit=True)  # no future flags of ours
+    with time_limit(timeout, what="specialization_gain()'s runs of the program"):
+        return _specialization_gain(code, repeats, warmup)
+
+
+def _specialization_gain(code, repeats: int, warmup: int) -> SpecializationGain:
     from ..vm import VirtualMachine
     from ..vm.interpreter import recursion_room
 
     QuickeningVM = quickening_vm_class()
-    code = compile(source, "<timed>", "exec", dont_inherit=True)  # no future flags of ours
 
     def once(cls):
         vm = cls()

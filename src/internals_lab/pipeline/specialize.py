@@ -34,11 +34,27 @@ class Snapshot:
         return [op for op, _ in self.instructions]
 
 
-def specialization_timeline(source: str, function: str, phases) -> list[Snapshot]:
-    """Define `function` from `source` afresh, run `phases` of calls, snapshot after each."""
+def specialization_timeline(source: str, function: str, phases, *,
+                            timeout: float | None = 60.0) -> list[Snapshot]:
+    """Define `function` from `source` afresh, run `phases` of calls, snapshot after each.
+
+    `timeout` bounds the wall time of defining and calling it (TimeLimitExceeded; None: none).
+    """
+    from ..deadline import time_limit
+
+    with time_limit(timeout, what="specialization_timeline()"):
+        return _timeline(source, function, phases)
+
+
+def _timeline(source: str, function: str, phases) -> list[Snapshot]:
     namespace: dict[str, object] = {}
     exec(compile(source, "<specialize>", "exec", dont_inherit=True), namespace)
-    fn = namespace[function]
+    fn = namespace.get(function)
+    if not callable(fn):
+        defined = sorted(name for name, value in namespace.items()
+                         if callable(value) and not name.startswith("__"))
+        raise ValueError(f"the source defines no function named {function!r}"
+                         + (f"; it defines {', '.join(defined)}" if defined else ""))
 
     def snap(label: str, calls: int, results: tuple) -> Snapshot:
         rows = tuple((i.opname, i.argrepr) for i in dis.get_instructions(fn, adaptive=True))
