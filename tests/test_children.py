@@ -31,6 +31,9 @@ ENTRY_POINTS = {
                    "trace_fresh({}, 'import time; time.sleep(600)', timeout=900)",
     "gil_remote": "import sys\nfrom internals_lab.gil import remote\n"
                   "remote.call(sys.executable, 'workloads.sleep_io', timeout=900, units=600_000)",
+    "run_processes": "from internals_lab.gil.workers import run_processes\n"
+                     "from internals_lab.gil.workloads import sleep_io\n"
+                     "run_processes(sleep_io, [(600_000,)], start_method='fork', timeout=900)",
     "run_child": "import sys\nfrom internals_lab.children import run_child\n"
                  "run_child([sys.executable, '-c', 'import time; time.sleep(600)'], timeout=900)",
 }

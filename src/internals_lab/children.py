@@ -21,7 +21,7 @@ import subprocess
 import sys
 from typing import Any, Optional, Sequence
 
-__all__ = ["ChildTimeout", "run_child", "dies_with_parent"]
+__all__ = ["ChildTimeout", "run_child", "dies_with_parent", "exit_when_parent_dies"]
 
 _PR_SET_PDEATHSIG = 1  # include/uapi/linux/prctl.h
 
@@ -50,6 +50,16 @@ _PRCTL = _load_prctl()
 def dies_with_parent() -> bool:
     """True when children started by `run_child` are killed if this process dies."""
     return _PRCTL is not None
+
+
+def exit_when_parent_dies() -> None:
+    """Call inside a child (a multiprocessing Pool's `initializer`): SIGKILL it when its parent dies.
+
+    A pool worker forked from a kernel inherits the write end of its own task pipe, so it
+    would never see end-of-file and would wait forever once the kernel is gone.
+    """
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _child_preexec(parent: int) -> None:

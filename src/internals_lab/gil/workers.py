@@ -14,6 +14,8 @@ import threading
 import time
 from typing import Any, Callable, List, Optional, Sequence
 
+from ..children import exit_when_parent_dies
+
 __all__ = ["WorkerError", "WorkerTimeout", "run_threads", "run_processes", "start_methods", "warm_up"]
 
 
@@ -101,7 +103,7 @@ def run_processes(function: Callable[..., Any], args_per_worker: Sequence[tuple]
     if start_method is not None and start_method not in start_methods():
         raise ValueError(f"start method {start_method!r} is not available here; choose from {start_methods()}")
     context = multiprocessing.get_context(start_method)
-    pool = context.Pool(count)
+    pool = context.Pool(count, initializer=exit_when_parent_dies)  # none outlives a killed kernel
     try:
         warm_up(pool, count, timeout)
         began = time.perf_counter()

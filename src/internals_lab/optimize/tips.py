@@ -21,7 +21,7 @@ import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..children import run_child
+from ..children import exit_when_parent_dies, run_child
 from ..render import Table
 
 __all__ = ["Tip", "TIPS", "tip", "executed_instructions", "specialized_opnames", "eq_calls",
@@ -359,7 +359,7 @@ def run_pool(tasks, workers: int = 2):
 
     # spawn: a fresh interpreter per worker; fork from a process with threads (a Jupyter
     # kernel has several) is unsafe and warns from 3.12, and 3.14 changes the default.
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=exit_when_parent_dies) as pool:
         return pool.map(cpu_work, tasks)
 
 
