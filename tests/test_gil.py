@@ -249,6 +249,22 @@ def _recording_socketpair(monkeypatch):
     return made
 
 
+def _live_children():
+    """Processes whose parent is this one, zombies left out (Linux /proc), else []."""
+    if not os.path.isdir("/proc"):
+        return []
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = open(f"/proc/{entry}/stat").read() if entry.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split() if stat else []
+        if fields and int(fields[1]) == os.getpid() and fields[0] not in "ZX":
+            found.append(int(entry))
+    return found
+
+
 def _wait_for_no_lab_threads():
     for thread in threading.enumerate():
         if thread.name.startswith("lab-"):
@@ -265,6 +281,7 @@ def test_latency_keeps_the_error_when_a_helper_cannot_start(monkeypatch):
     assert sys.getswitchinterval() == before
     assert len(sockets) == 2 and all(s.fileno() == -1 for s in sockets)
     assert _wait_for_no_lab_threads() == []
+    assert _live_children() == []  # the sender process is gone too
 
 
 def test_latency_cleans_up_when_interrupted(monkeypatch):
@@ -275,13 +292,14 @@ def test_latency_cleans_up_when_interrupted(monkeypatch):
         raise KeyboardInterrupt
 
     fake_time = types.SimpleNamespace(sleep=interrupted, perf_counter=time.perf_counter,
-                                      perf_counter_ns=time.perf_counter_ns)
+                                      perf_counter_ns=time.perf_counter_ns, monotonic_ns=time.monotonic_ns)
     monkeypatch.setattr(latency_module, "time", fake_time)
     with pytest.raises(KeyboardInterrupt):
         measure_latency("cpu", samples=3, switch_interval=0.0005)
     assert sys.getswitchinterval() == before
     assert all(s.fileno() == -1 for s in sockets)
     assert _wait_for_no_lab_threads() == []
+    assert _live_children() == []
 
 
 def test_run_threads_sends_waiting_workers_home_when_interrupted(monkeypatch):
@@ -306,6 +324,26 @@ def test_run_threads_sends_started_workers_home_when_one_cannot_start(monkeypatc
     with pytest.raises(RuntimeError, match="can't start new thread"):
         run_threads(lambda: None, [(), (), ()])
     assert _wait_for_no_lab_threads() == []
+
+
+def test_latency_timestamps_come_from_another_process(monkeypatch):
+    # The probe's point (issue 19): the sender must not need this process's GIL. Record the
+    # processes started; the one sender runs this interpreter with the sender script.
+    from internals_lab import children
+
+    started = []
+    original = children.start_child
+
+    def recording(argv, **kwargs):
+        started.append(list(argv))
+        return original(argv, **kwargs)
+
+    monkeypatch.setattr(latency_module, "start_child", recording)
+    result = measure_latency("idle", samples=20, period=0.001)
+    assert len(started) == 1 and started[0][0] == sys.executable
+    assert "sendall" in started[0][started[0].index("-c") + 1]
+    assert len(result.samples_ms) == 20 and min(result.samples_ms) >= 0
+    assert _live_children() == [] and lab_threads() == []
 
 
 def test_latency_percentiles_come_from_the_samples():

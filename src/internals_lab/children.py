@@ -21,7 +21,7 @@ import subprocess
 import sys
 from typing import Any, Optional, Sequence
 
-__all__ = ["ChildTimeout", "run_child", "dies_with_parent", "exit_when_parent_dies"]
+__all__ = ["ChildTimeout", "run_child", "start_child", "dies_with_parent", "exit_when_parent_dies"]
 
 _PR_SET_PDEATHSIG = 1  # include/uapi/linux/prctl.h
 
@@ -95,3 +95,17 @@ def run_child(argv: Sequence[Any], *, timeout: Optional[float], what: str = "",
         name = what or f"the process {os.path.basename(str(argv[0]))}"
         raise ChildTimeout(f"{name} did not finish within {timeout:g} s and was stopped; "
                            "pass a larger timeout= to give it longer") from None
+
+
+def start_child(argv: Sequence[Any], **kwargs: Any) -> subprocess.Popen:
+    """`subprocess.Popen(argv, **kwargs)` whose child dies with this process (Linux).
+
+    Unlike `run_child`, the caller waits for it; PR_SET_PDEATHSIG fires when the starting
+    *thread* exits, so start it from a thread that outlives it (the caller's, then wait).
+    """
+    if "preexec_fn" in kwargs:
+        raise TypeError("start_child() sets preexec_fn itself")
+    preexec = _preexec_for_this_process()
+    if preexec is not None:
+        kwargs["preexec_fn"] = preexec
+    return subprocess.Popen(list(argv), **kwargs)
