@@ -5,6 +5,7 @@ import gc
 import inspect
 import sys
 import threading
+import time
 import tracemalloc
 import types
 
@@ -498,3 +499,63 @@ def test_future_links_leaves_no_pending_python_task_behind(caplog):
     assert links.chain[:2] == ("compute", "fetch_data")
     gc.collect()
     assert not [r for r in caplog.records if "pending" in r.getMessage()]
+
+
+# -- error paths and bounds (issue 22) -----------------------------------------------------
+
+def test_run_waits_for_the_default_executors_threads_like_asyncio_run():
+    finished = threading.Event()
+    release = threading.Event()
+
+    def blocking():
+        release.wait(60)
+        time.sleep(0.2)  # still working when main's result is ready (with the fix, waited for)
+        finished.set()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.run_in_executor(None, blocking)  # not awaited: asyncio.run still waits for it
+        loop.call_soon(release.set)  # released only after main has returned its result
+        return "main done"
+
+    assert co.run(main) == "main done"
+    assert finished.is_set(), "run() returned while an executor thread was still running"
+
+
+def test_run_bounds_a_coroutine_that_never_finishes():
+    from internals_lab.deadline import TimeLimitExceeded
+
+    async def waits_forever():
+        await asyncio.Event().wait()
+
+    async def spins():
+        while True:
+            await asyncio.sleep(0)
+
+    for target in (waits_forever, spins):
+        with pytest.raises(TimeLimitExceeded, match="pass a larger timeout="):
+            co.run(target, timeout=0.2)
+    assert asyncio.events._get_running_loop() is None
+
+
+def test_trace_task_bounds_a_step_that_never_returns():
+    from internals_lab.deadline import TimeLimitExceeded
+
+    async def spins_inside_one_step():
+        while True:
+            pass
+
+    with pytest.raises(TimeLimitExceeded, match="spins_inside_one_step"):
+        trace_task(spins_inside_one_step, timeout=0.2)
+
+
+def test_drive_bounds_a_send_that_never_returns():
+    from internals_lab.deadline import TimeLimitExceeded
+
+    def endless():
+        yield 1
+        while True:
+            pass
+
+    with pytest.raises(TimeLimitExceeded, match="driving .*endless was stopped"):
+        drive(endless(), timeout=0.2)

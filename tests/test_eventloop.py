@@ -513,3 +513,90 @@ def test_benchmark_workloads_run_on_every_loop_and_measure_counts_repeats():
     with pytest.raises(ValueError, match="at least 1"):
         bench.measure({}, repeats=0)
 
+
+
+# -- error paths and bounds (issue 22) -------------------------------------------------
+
+def test_keyboard_interrupt_in_main_surfaces_and_the_pending_task_is_cancelled():
+    cleaned = []
+
+    async def other():
+        try:
+            await sleep(3600)
+        finally:
+            cleaned.append("other")
+
+    async def main():
+        loop = get_running_loop()
+        loop.create_task(other())
+        await sleep(0)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        run(main())
+    # Not "the loop stopped before the future completed": the stale stop callback did nothing.
+    assert caught.value.__context__ is None
+    assert cleaned == ["other"]
+    with pytest.raises(RuntimeError, match="no running event loop"):
+        get_running_loop()
+
+
+def test_sleep_forever_waits_without_a_timer_overflow():
+    import math
+
+    async def main():
+        with pytest.raises(TimeoutError):
+            await wait_for(sleep(math.inf), 0.01)
+        with pytest.raises(TimeoutError):
+            await wait_for(sleep(1e300), 0.01)  # a finite but huge delay: the wait is clamped
+        return "done"
+
+    assert run(main()) == "done"
+
+
+def test_sleep_forever_alone_is_reported_as_nothing_to_run():
+    import math
+
+    with pytest.raises(NothingToRunError):
+        run(sleep(math.inf))
+
+
+@pytest.mark.parametrize("kind", ["awaits", "spins"])
+def test_run_bounds_an_endless_program(kind):
+    from internals_lab.deadline import TimeLimitExceeded
+
+    async def awaits():
+        await sleep(1e9)
+
+    async def spins():
+        while True:
+            pass
+
+    program = {"awaits": awaits, "spins": spins}[kind]
+    with pytest.raises(TimeLimitExceeded, match="pass a larger timeout="):
+        run(program(), timeout=0.2)
+    with pytest.raises(RuntimeError, match="no running event loop"):
+        get_running_loop()
+
+
+def test_run_refuses_a_bad_timeout():
+    with pytest.raises(ValueError, match="timeout must be"):
+        run(sleep(0), timeout=0)
+
+
+@pytest.mark.parametrize("backend", [OURS, ASYNCIO], ids=["ours", "asyncio"])
+@pytest.mark.parametrize("kind", ["awaits", "spins"])
+def test_run_isolated_bounds_an_endless_program(backend, kind):
+    from internals_lab.deadline import TimeLimitExceeded
+
+    async def awaits():
+        await backend.sleep(1e9)
+
+    async def spins():
+        while True:
+            pass
+
+    program = {"awaits": awaits, "spins": spins}[kind]
+    with pytest.raises(TimeLimitExceeded, match="pass a larger timeout="):
+        run_isolated(backend, program, timeout=0.2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("internals-lab-")]

@@ -9,11 +9,14 @@ import platform
 import sys
 import sysconfig
 import threading
+import time
+import types
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from internals_lab.gil import charts, interpreters, remote
+from internals_lab.gil import latency as latency_module
 from internals_lab.gil.latency import LatencyResult, measure_latency
 from internals_lab.gil.overhead import PROGRAMS, measure_overhead
 from internals_lab.gil.races import race_counter
@@ -220,6 +223,139 @@ def test_latency_probe_collects_samples_and_cleans_up():
     assert lab_threads() == []
 
 
+def _failing_start(monkeypatch, name, error):
+    original = threading.Thread.start
+
+    def start(self):
+        if self.name == name:
+            raise error
+        return original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+
+
+def _recording_socketpair(monkeypatch):
+    import socket as socket_module
+
+    made = []
+    original = socket_module.socketpair
+
+    def socketpair(*args):
+        pair = original(*args)
+        made.extend(pair)
+        return pair
+
+    monkeypatch.setattr(latency_module.socket, "socketpair", socketpair)
+    return made
+
+
+def _mp_server(pid: str) -> bool:
+    """multiprocessing's forkserver (3.14's default start method) and resource tracker: started
+    by the first pool of any test and meant to live as long as this process."""
+    try:
+        cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
+    except OSError:
+        return False
+    return b"multiprocessing.forkserver" in cmdline or b"multiprocessing.resource_tracker" in cmdline
+
+
+def _live_children():
+    """Processes whose parent is this one, zombies left out (Linux /proc), else []."""
+    if not os.path.isdir("/proc"):
+        return []
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = open(f"/proc/{entry}/stat").read() if entry.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split() if stat else []
+        if fields and int(fields[1]) == os.getpid() and fields[0] not in "ZX" and not _mp_server(entry):
+            found.append(int(entry))
+    return found
+
+
+def _wait_for_no_lab_threads():
+    for thread in threading.enumerate():
+        if thread.name.startswith("lab-"):
+            thread.join(30)
+    return lab_threads()
+
+
+def test_latency_keeps_the_error_when_a_helper_cannot_start(monkeypatch):
+    before = sys.getswitchinterval()
+    sockets = _recording_socketpair(monkeypatch)
+    _failing_start(monkeypatch, "lab-cpu", RuntimeError("can't start new thread"))
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        measure_latency("cpu", samples=3, switch_interval=0.0005)
+    assert sys.getswitchinterval() == before
+    assert len(sockets) == 2 and all(s.fileno() == -1 for s in sockets)
+    assert _wait_for_no_lab_threads() == []
+    assert _live_children() == []  # the sender process is gone too
+
+
+def test_latency_cleans_up_when_interrupted(monkeypatch):
+    before = sys.getswitchinterval()
+    sockets = _recording_socketpair(monkeypatch)
+
+    def interrupted(seconds):
+        raise KeyboardInterrupt
+
+    fake_time = types.SimpleNamespace(sleep=interrupted, perf_counter=time.perf_counter,
+                                      perf_counter_ns=time.perf_counter_ns, monotonic_ns=time.monotonic_ns)
+    monkeypatch.setattr(latency_module, "time", fake_time)
+    with pytest.raises(KeyboardInterrupt):
+        measure_latency("cpu", samples=3, switch_interval=0.0005)
+    assert sys.getswitchinterval() == before
+    assert all(s.fileno() == -1 for s in sockets)
+    assert _wait_for_no_lab_threads() == []
+    assert _live_children() == []
+
+
+def test_run_threads_sends_waiting_workers_home_when_interrupted(monkeypatch):
+    class InterruptedBarrier(threading.Barrier):
+        def wait(self, timeout=None):
+            if timeout is None:
+                return super().wait()  # a worker
+            # the caller: interrupted once every worker waits at the start line
+            deadline = time.monotonic() + 60
+            while self.n_waiting < self.parties - 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading, "Barrier", InterruptedBarrier)
+    with pytest.raises(KeyboardInterrupt):
+        run_threads(lambda: None, [(), (), ()])
+    assert _wait_for_no_lab_threads() == []
+
+
+def test_run_threads_sends_started_workers_home_when_one_cannot_start(monkeypatch):
+    _failing_start(monkeypatch, "lab-worker-2", RuntimeError("can't start new thread"))
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        run_threads(lambda: None, [(), (), ()])
+    assert _wait_for_no_lab_threads() == []
+
+
+def test_latency_timestamps_come_from_another_process(monkeypatch):
+    # The probe's point (issue 19): the sender must not need this process's GIL. Record the
+    # processes started; the one sender runs this interpreter with the sender script.
+    from internals_lab import children
+
+    started = []
+    original = children.start_child
+
+    def recording(argv, **kwargs):
+        started.append(list(argv))
+        return original(argv, **kwargs)
+
+    monkeypatch.setattr(latency_module, "start_child", recording)
+    result = measure_latency("idle", samples=20, period=0.001)
+    assert len(started) == 1 and started[0][0] == sys.executable
+    assert "sendall" in started[0][started[0].index("-c") + 1]
+    assert len(result.samples_ms) == 20 and min(result.samples_ms) >= 0
+    assert _live_children() == [] and lab_threads() == []
+
+
 def test_latency_percentiles_come_from_the_samples():
     result = LatencyResult("idle", 0.005, "x", tuple(float(v) for v in range(1, 101)))
     assert result.median_ms == 50.5
@@ -245,13 +381,60 @@ def test_timeline_overlap_and_switches():
     assert timeline.switches() == 1
 
 
-def test_record_timeline_tracks_every_thread_within_the_duration():
-    # long enough that a thread the OS starts late (a busy machine, or 3.14t under load, where
-    # one thread was seen starting ~57 ms after the other) still records some running
-    timeline = record_timeline(threads=2, duration=0.2)
+class PerThreadClock:
+    """A deterministic clock (ns): each thread's own time advances `step` per reading, plus a
+    pause after its reading number `at` for the threads named in `pauses` {name: (at, ns)}."""
+
+    def __init__(self, step: int, pauses=None):
+        self.step, self.pauses, self.readings = step, pauses or {}, {}
+        self.lock = threading.Lock()
+
+    def __call__(self) -> int:
+        name = threading.current_thread().name
+        with self.lock:
+            count, now = self.readings.get(name, (0, 0))
+            at, pause = self.pauses.get(name, (None, 0))
+            now += self.step + (pause if count == at else 0)
+            self.readings[name] = (count + 1, now)
+            return now
+
+
+def test_record_timeline_folds_each_threads_clock_into_segments():
+    # 0.1 ms per chunk, 1 ms of recording: with a gap threshold of 0.3 ms every thread runs
+    # one unbroken segment, except thread 2, whose clock jumps 2 ms after its 4th reading.
+    clock = PerThreadClock(100_000, pauses={"lab-worker-1": (4, 2_000_000)})
+    timeline = record_timeline(threads=2, duration=0.001, gap=0.0003, clock=clock)
+    assert [t.thread for t in timeline.tracks] == ["thread 1", "thread 2"]
+    # The caller reads the origin (its own clock: 0.1 ms), so the run ends at 1.1 ms. Thread 1
+    # stamps 0.1, 0.2, ... 1.1 ms; thread 2 stamps 0.1 to 0.4 ms, then its 5th reading is
+    # 0.5 + 2 ms = 2.5 ms, past the end. Relative to the origin:
+    def rounded(track):
+        return tuple((round(a, 6), round(b, 6)) for a, b in track.segments)
+
+    assert rounded(timeline.tracks[0]) == ((0.0, 1.0),)
+    assert rounded(timeline.tracks[1]) == ((0.0, 0.3), (2.4, 2.4))
+    assert timeline.switches() == 1
+    assert lab_threads() == []
+
+
+def test_record_timeline_gives_a_late_thread_a_segment():
+    # Thread 2's clock jumps 5 ms before its first reading (the OS started it after the run
+    # had ended): it still records one chunk, at 5.1 ms, instead of leaving an empty track.
+    clock = PerThreadClock(100_000, pauses={"lab-worker-1": (0, 5_000_000)})
+    timeline = record_timeline(threads=2, duration=0.001, clock=clock)
+    assert [tuple((round(a, 6), round(b, 6)) for a, b in t.segments) for t in timeline.tracks] == \
+        [((0.0, 1.0),), ((5.0, 5.0),)]
+    assert lab_threads() == []
+
+
+def test_record_timeline_runs_in_real_time_and_cleans_up():
+    # Real time: only the shape is asserted (how much each thread ran depends on the machine).
+    before = sys.getswitchinterval()
+    timeline = record_timeline(threads=2, duration=0.02, switch_interval=0.001)
     assert [t.thread for t in timeline.tracks] == ["thread 1", "thread 2"]
     for track in timeline.tracks:
         assert track.segments and all(0 <= s <= e for s, e in track.segments)
+    assert sys.getswitchinterval() == before
     assert lab_threads() == []
 
 

@@ -129,6 +129,30 @@ def test_peak_memory_sees_a_big_list_and_restores_tracemalloc(tracing_before):
             tracemalloc.stop()
 
 
+def test_peak_memory_keeps_the_readers_own_peak():
+    tracemalloc.start()
+    try:
+        big = bytearray(20_000_000)
+        del big
+        readers_peak = tracemalloc.get_traced_memory()[1]
+        assert readers_peak >= 20_000_000
+        assert profilers.peak_memory(lambda: [0] * 1000) < 20_000_000  # measured from its own start
+        assert tracemalloc.get_traced_memory()[1] >= readers_peak
+    finally:
+        tracemalloc.stop()
+
+
+def test_compare_bounds_a_candidate_that_never_returns():
+    from internals_lab.deadline import TimeLimitExceeded
+
+    def endless():
+        while True:
+            pass
+
+    with pytest.raises(TimeLimitExceeded, match="pass a larger timeout="):
+        compare({"fine": lambda: 1, "endless": endless}, timeout=0.3)
+
+
 # --- tips --------------------------------------------------------------------------------------
 
 def test_a_tips_verdict_is_the_claims_registrys_for_this_interpreter():

@@ -33,7 +33,6 @@ import gc
 import html
 import inspect
 import os
-import subprocess
 import sys
 import threading
 import tracemalloc
@@ -41,6 +40,9 @@ import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
+
+from .children import run_child
+from .deadline import TimeLimitExceeded, limit_message, time_limit
 
 __all__ = [
     "CoroutineLabError",
@@ -271,40 +273,46 @@ class Trace:
         return [s.event for s in self.steps]
 
 
-def drive(obj: Any, values: Iterable[Any] = (), *, max_steps: int = 1000) -> Trace:
+def drive(obj: Any, values: Iterable[Any] = (), *, max_steps: int = 1000,
+          timeout: float | None = 30.0) -> Trace:
     """Drive a generator or coroutine with send(): None first, then each of `values`, then None.
 
     Records a step before each resumption and after each suspension. Nothing global is touched;
-    an exception raised by the driven code ends the trace (its last step is "raise").
+    an exception raised by the driven code ends the trace (its last step is "raise"). Bounds:
+    `max_steps` sends and `timeout` seconds of wall time (TimeLimitExceeded; None: no bound).
     """
     _check_drivable(obj, "drive()")
     if _state(obj) != "CREATED":
         raise CoroutineLabError(f"drive() needs a fresh object; {obj.__qualname__} is already {_state(obj)}")
     upcoming = iter(values)
     steps: list[Step] = [Step(0, "created", None, None, tuple(await_chain(obj)))]
-    to_send: Any = None
-    result = error = None
     try:
-        for _ in range(max_steps):
-            steps.append(Step(len(steps), "resume", describe(to_send), None, tuple(await_chain(obj))))
-            try:
-                yielded = obj.send(to_send)
-            except StopIteration as stop:
-                result = describe(stop.value)
-                steps.append(Step(len(steps), "return", None, result, tuple(await_chain(obj))))
-                break
-            except Exception as exc:  # the learner's code raised: record it, end the trace
-                error = f"{type(exc).__name__}: {exc}"
-                steps.append(Step(len(steps), "raise", None, error, tuple(await_chain(obj))))
-                break
-            steps.append(Step(len(steps), "suspend", None, describe(yielded), tuple(await_chain(obj))))
-            to_send = next(upcoming, None)
-        else:
-            raise CoroutineLabError(f"{obj.__qualname__} did not finish within {max_steps} sends")
+        with time_limit(timeout, what=f"driving {obj.__qualname__}"):
+            _drive_steps(obj, upcoming, steps, max_steps)
     finally:
         if _state(obj) != "CLOSED":
             obj.close()
+    last = steps[-1]
+    result = last.value if last.event == "return" else None
+    error = last.value if last.event == "raise" else None
     return Trace(obj.__qualname__, tuple(steps), result, error)
+
+
+def _drive_steps(obj: Any, upcoming, steps: list, max_steps: int) -> None:
+    to_send: Any = None
+    for _ in range(max_steps):
+        steps.append(Step(len(steps), "resume", describe(to_send), None, tuple(await_chain(obj))))
+        try:
+            yielded = obj.send(to_send)
+        except StopIteration as stop:
+            steps.append(Step(len(steps), "return", None, describe(stop.value), tuple(await_chain(obj))))
+            return
+        except Exception as exc:  # the learner's code raised: record it, end the trace
+            steps.append(Step(len(steps), "raise", None, f"{type(exc).__name__}: {exc}", tuple(await_chain(obj))))
+            return
+        steps.append(Step(len(steps), "suspend", None, describe(yielded), tuple(await_chain(obj))))
+        to_send = next(upcoming, None)
+    raise CoroutineLabError(f"{obj.__qualname__} did not finish within {max_steps} sends")
 
 
 class _Recorder(collections.abc.Coroutine):
@@ -403,6 +411,8 @@ def _private_event_loop():
             if leftovers:
                 loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
+            # As asyncio.run: wait for run_in_executor's threads (to_thread, getaddrinfo...).
+            loop.run_until_complete(_shutdown_default_executor(loop))
         finally:
             loop.close()
             asyncio.events._set_running_loop(running)
@@ -420,6 +430,18 @@ def _private_event_loop():
                 sys.settrace(tracer)
             if sys.getprofile() is not profiler:
                 sys.setprofile(profiler)
+
+
+async def _shutdown_default_executor(loop: asyncio.AbstractEventLoop) -> None:
+    if sys.version_info >= (3, 12):  # the timeout asyncio.run passes (constants.THREAD_JOIN_TIMEOUT)
+        await loop.shutdown_default_executor(timeout=300)
+    else:
+        await loop.shutdown_default_executor()
+
+
+def _wake(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    # A loop asleep in its selector would not notice the watchdog's exception until woken.
+    return lambda: loop.call_soon_threadsafe(lambda: None)
 
 
 def _make_coroutine(target: Any, what: str) -> types.CoroutineType:
@@ -445,11 +467,13 @@ def _task_class(task_class: str) -> type:
     raise CoroutineLabError(f"task_class must be 'c' or 'python', not {task_class!r}")
 
 
-def trace_task(target: Any, *, task_class: str = "c", max_steps: int = 1000) -> Trace:
+def trace_task(target: Any, *, task_class: str = "c", max_steps: int = 1000,
+               timeout: float | None = 30.0) -> Trace:
     """Run `target` (an async function or a fresh coroutine) as one Task in a private loop.
 
     Returns the steps: a snapshot of the whole await chain before every resumption and after
     every suspension, and, after a suspension, what the Task's `_fut_waiter` points to.
+    Bounds: `max_steps` steps and `timeout` seconds of wall time (TimeLimitExceeded; None: none).
     """
     cls = _task_class(task_class)
     coro = _make_coroutine(target, "trace_task()")
@@ -460,12 +484,15 @@ def trace_task(target: Any, *, task_class: str = "c", max_steps: int = 1000) -> 
             recorder = _Recorder(coro, loop, max_steps)
             task = cls(recorder, loop=loop)
             recorder.task = task
-            try:
-                result = describe(loop.run_until_complete(task))
-            except Exception as exc:
-                if recorder.steps[-1]["event"] != "raise":
-                    raise  # not the traced code's exception (a step limit, or a bug in this lab)
-                error = f"{type(exc).__name__}: {exc}"  # the traced code raised: the trace says so
+            # The guard's exception is a BaseException until the guard itself turns it into
+            # TimeLimitExceeded, so the handler inside never mistakes it for the program's.
+            with time_limit(timeout, what=f"the task {name}", wake=_wake(loop)):
+                try:
+                    result = describe(loop.run_until_complete(task))
+                except Exception as exc:
+                    if recorder.steps[-1]["event"] != "raise":
+                        raise  # not the traced code's exception (a step limit, or a bug in this lab)
+                    error = f"{type(exc).__name__}: {exc}"  # the traced code raised: the trace says so
     finally:
         if _state(coro) != "CLOSED":
             coro.close()
@@ -476,13 +503,30 @@ def trace_task(target: Any, *, task_class: str = "c", max_steps: int = 1000) -> 
     return Trace(name, steps, result, error)
 
 
-def run(target: Any) -> Any:
+def run(target: Any, *, timeout: float | None = 60.0) -> Any:
     """Run an async function (or a fresh coroutine) to completion as a plain Task, like
-    asyncio.run(), but also inside Jupyter, whose kernel already runs a loop in this thread."""
+    asyncio.run(), but also inside Jupyter, whose kernel already runs a loop in this thread.
+
+    As asyncio.run, it waits for the default executor's threads before returning. `timeout`
+    bounds the wall time (TimeLimitExceeded; None: no bound)."""
     coro = _make_coroutine(target, "run()")
+    what = f"running {coro.__qualname__}"
     try:
         with _private_event_loop() as loop:
-            return loop.run_until_complete(loop.create_task(coro))
+            task = loop.create_task(coro)
+            with time_limit(timeout, what=what, wake=_wake(loop)):
+                # A backstop on the loop's own clock: the guard's exception can land in a plain
+                # callback, whose Handle._run logs any exception and carries on, so a task that
+                # waits forever would wait on. The timer cancels the task instead.
+                expired = []
+                if timeout is not None:
+                    loop.call_later(timeout, lambda: (expired.append(True), task.cancel()))
+                try:
+                    return loop.run_until_complete(task)
+                except asyncio.CancelledError:
+                    if expired:
+                        raise TimeLimitExceeded(limit_message(timeout, what, "timeout")) from None
+                    raise
     finally:
         if _state(coro) != "CLOSED":
             coro.close()
@@ -679,7 +723,7 @@ def run_on_versions(source: str, versions: Iterable[str] = ("3.11", "3.12", "3.1
             runs.append(VersionRun(version, False, None, "", False))
             continue
         probe = "import platform; print(platform.python_version())\n"
-        done = subprocess.run([exe, "-c", probe + source], capture_output=True, text=True,
+        done = run_child([exe, "-c", probe + source], capture_output=True, text=True,
                               timeout=timeout, env=env)
         first, _, rest = done.stdout.partition("\n")
         output = rest + (done.stderr if done.returncode else "")

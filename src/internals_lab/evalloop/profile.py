@@ -22,7 +22,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-__all__ = ["ProfileRow", "profile_vm", "handler_counts", "profile_table", "SpeedRatio", "vm_vs_cpython",
+__all__ = ["ProfileRow", "ProfileError", "profile_vm", "handler_counts", "profile_table", "SpeedRatio", "vm_vs_cpython",
            "quickening_vm_class", "SpecializationGain", "specialization_gain"]
 
 
@@ -35,20 +35,33 @@ class ProfileRow:
     cumtime: float       # seconds including what it called (not deterministic)
 
 
-def profile_vm(source: str, repeat: int = 1, isolated: bool = True) -> list[ProfileRow]:
+class ProfileError(RuntimeError):
+    """The profiling process failed, or the program raised an error that cannot be rebuilt here."""
+
+
+def profile_vm(source: str, repeat: int = 1, isolated: bool = True, *,
+               timeout: float | None = 60.0) -> list[ProfileRow]:
     """Run `source` in the VM `repeat` times under cProfile; rows sorted by own time.
 
     `isolated` (the default) profiles in a fresh interpreter process. From 3.12 cProfile sits on
     sys.monitoring, whose events come from every thread, and a notebook kernel's own threads
-    would then disturb the call counts; a process with one thread keeps them exact.
+    would then disturb the call counts; a process with one thread keeps them exact. The
+    program's own output is discarded (the rows come back through a file of their own), a
+    `sys.exit()` ends that run as it would end a script, and `timeout` bounds the wall time
+    (TimeoutError with a message; None for no bound). The process dies with its parent.
     """
     if not isinstance(source, str):
         raise TypeError(f"profile_vm() needs the program's source as a str, not {type(source).__name__}")
+    if not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a positive int, got {repeat!r}")
     # A syntax error surfaces here, with its own message (dont_inherit: as `vm.run` compiles).
     compile(source, "<profiled>", "exec", dont_inherit=True)
     if isolated:
-        return _profile_in_subprocess(source, repeat)
-    return _profile_here(source, repeat)
+        return _profile_in_subprocess(source, repeat, timeout)
+    from ..deadline import time_limit
+
+    with time_limit(timeout, what="the profiled program"):
+        return _profile_here(source, repeat)
 
 
 def _profile_here(source: str, repeat: int) -> list[ProfileRow]:
@@ -58,7 +71,10 @@ def _profile_here(source: str, repeat: int) -> list[ProfileRow]:
     profiler.enable()
     try:
         for _ in range(repeat):
-            run(source, "<profiled>")
+            try:
+                run(source, "<profiled>")
+            except SystemExit:
+                break  # the program exited, as a script may: its profile so far is the answer
     finally:
         profiler.disable()
     stats = pstats.Stats(profiler)
@@ -70,41 +86,66 @@ def _profile_here(source: str, repeat: int) -> list[ProfileRow]:
     return rows
 
 
-def _profile_in_subprocess(source: str, repeat: int) -> list[ProfileRow]:
+def _rebuild_error(name: str, message: str) -> Exception:
+    """The program's own exception type when it is a builtin that takes a message, else ProfileError."""
+    kind = getattr(builtins, name, None)
+    if isinstance(kind, type) and issubclass(kind, Exception):
+        try:
+            return kind(message)
+        except Exception:  # UnicodeDecodeError and friends need more than a message
+            pass
+    return ProfileError(f"the program raised {name}: {message}")
+
+
+def _profile_in_subprocess(source: str, repeat: int, timeout: float | None) -> list[ProfileRow]:
     import json
     import os
     import subprocess
     import sys
+    import tempfile
     from pathlib import Path
+
+    from ..children import run_child
 
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
-    result = subprocess.run([sys.executable, "-m", "internals_lab.evalloop.profile"],
-                            input=json.dumps({"source": source, "repeat": repeat}),
-                            capture_output=True, text=True, env=env, timeout=600)
-    if result.returncode != 0:
-        raise RuntimeError(f"the profiling process failed: {result.stderr.strip().splitlines()[-1:]}")
-    answer = json.loads(result.stdout)
+    with tempfile.TemporaryDirectory(prefix="internals-lab-profile-") as tmp:
+        answer_path, errors_path = Path(tmp, "answer.json"), Path(tmp, "stderr.txt")
+        # The program's stdout is not ours: the answer travels in a file of its own.
+        with open(errors_path, "wb") as errors:
+            done = run_child([sys.executable, "-m", "internals_lab.evalloop.profile", str(answer_path)],
+                             input=json.dumps({"source": source, "repeat": repeat}).encode("utf-8"),
+                             stdout=subprocess.DEVNULL, stderr=errors, env=env, timeout=timeout,
+                             what="the profiled program")
+        text = answer_path.read_text(encoding="utf-8") if answer_path.exists() else ""
+        if not text:
+            with open(errors_path, "rb") as errors:
+                errors.seek(max(0, errors_path.stat().st_size - 2000))
+                tail = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise ProfileError(f"the profiling process exited with status {done.returncode} before answering"
+                               + (f": {tail[-1]}" if tail else ""))
+    answer = json.loads(text)
     if "error" in answer:
-        kind = getattr(builtins, answer["error"][0], None)
-        if isinstance(kind, type) and issubclass(kind, Exception):
-            raise kind(answer["error"][1])
-        raise RuntimeError(f"{answer['error'][0]}: {answer['error'][1]}")
+        raise _rebuild_error(*answer["error"])
     return [ProfileRow(*row) for row in answer["rows"]]
 
 
 def _main() -> None:
-    """Child side of `profile_vm(isolated=True)`: JSON request on stdin, JSON rows on stdout."""
+    """Child side of `profile_vm(isolated=True)`: JSON request on stdin, JSON answer in argv[1]."""
     import json
     import sys
 
-    request = json.loads(sys.stdin.read())
+    answer_path = sys.argv[1]
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     try:
-        rows = _profile_here(request["source"], request["repeat"])
+        answer = {"rows": [[r.function, r.module, r.calls, r.tottime, r.cumtime]
+                           for r in _profile_here(request["source"], request["repeat"])]}
     except Exception as exc:
-        print(json.dumps({"error": [type(exc).__name__, str(exc)]}))
-        return
-    print(json.dumps({"rows": [[r.function, r.module, r.calls, r.tottime, r.cumtime] for r in rows]}))
+        answer = {"error": [type(exc).__name__, str(exc)]}
+    except BaseException as exc:  # KeyboardInterrupt raised by the program itself, say
+        answer = {"error": [type(exc).__name__, str(exc) or "(no message)"]}
+    with open(answer_path, "w", encoding="utf-8") as out:
+        json.dump(answer, out)
 
 
 # The VM's modules that define opcode handlers: one per instruction family (vm/interpreter.py
@@ -259,13 +300,25 @@ class SpecializationGain:
         return self.generic_seconds / self.specialized_seconds
 
 
-def specialization_gain(source: str, repeats: int = 7, warmup: int = 2) -> SpecializationGain:
-    """Time `source` in the VM and in the quickening VM, interleaved; medians and their ratio."""
+def specialization_gain(source: str, repeats: int = 7, warmup: int = 2, *,
+                        timeout: float | None = 120.0) -> SpecializationGain:
+    """Time `source` in the VM and in the quickening VM, interleaved; medians and their ratio.
+
+    `timeout` bounds all the runs together (TimeLimitExceeded; None: no bound): the program
+    runs 2 * (1 + warmup + repeats) times.
+    """
+    from ..deadline import time_limit
+
+    code = compile(source, "<timed>", "exec", dont_inherit=True)  # no future flags of ours
+    with time_limit(timeout, what="specialization_gain()'s runs of the program"):
+        return _specialization_gain(code, repeats, warmup)
+
+
+def _specialization_gain(code, repeats: int, warmup: int) -> SpecializationGain:
     from ..vm import VirtualMachine
     from ..vm.interpreter import recursion_room
 
     QuickeningVM = quickening_vm_class()
-    code = compile(source, "<timed>", "exec", dont_inherit=True)  # no future flags of ours
 
     def once(cls):
         vm = cls()

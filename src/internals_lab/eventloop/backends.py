@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..deadline import TimeLimitExceeded, time_limit
 from . import tasks as _ours
 from .futures import CancelledError as _OurCancelledError
 from .loop import get_running_loop as _our_running_loop
@@ -46,45 +47,67 @@ ASYNCIO = Backend("asyncio", _asyncio_run, asyncio.sleep, asyncio.gather, asynci
 BACKENDS = (OURS, ASYNCIO)
 
 
-def call_in_fresh_thread(fn: Callable[[], Any], *, timeout: float = 60.0, name: str = "internals-lab-loop"):
+def call_in_fresh_thread(fn: Callable[[], Any], *, timeout: float | None = 60.0,
+                         name: str = "internals-lab-loop", bounds_itself: bool = False):
     """Call `fn()` in a new thread, wait for it, return its result or re-raise its exception.
 
-    The thread is always joined before this returns: if `fn` overruns `timeout`, we still wait
-    for it (a leaked thread would keep running the reader's program) and then say so.
+    `timeout` bounds the call: past it the thread is interrupted (`deadline.time_limit`, which
+    stops Python code at its next check) and a TimeLimitExceeded says so; `bounds_itself`
+    says `fn` enforces `timeout` on its own (an event loop that also wakes its selector). A
+    thread stuck in one C call cannot be interrupted: after a grace period we stop waiting and
+    say so, instead of hanging the caller.
     """
     outcome: dict[str, Any] = {}
 
     def worker():
         try:
-            outcome["value"] = fn()
+            with time_limit(None if bounds_itself else timeout, what="the program"):
+                outcome["value"] = fn()
         except BaseException as exc:  # carried to the caller's thread below
             outcome["error"] = exc
 
-    thread = threading.Thread(target=worker, name=name)
+    thread = threading.Thread(target=worker, name=name, daemon=True)
     thread.start()
-    thread.join(timeout)
+    thread.join(None if timeout is None else timeout + _GRACE_SECONDS)
     if thread.is_alive():
-        thread.join()
-        raise TimeoutError(f"the program took longer than {timeout} s")
+        raise TimeLimitExceeded(
+            f"the program is still running {timeout + _GRACE_SECONDS:g} s after it started, inside a "
+            f"call that cannot be interrupted; its thread {name!r} is left to finish on its own")
     if "error" in outcome:
         raise outcome.pop("error")
     return outcome.get("value")
 
 
+_GRACE_SECONDS = 10.0
+
+
+def _asyncio_run_bounded(main, *, debug: bool, timeout: float | None):
+    """asyncio.run with a wall-clock bound: the watchdog also wakes the loop's selector."""
+    with asyncio.Runner(debug=debug) as runner:
+        loop = runner.get_loop()
+        with time_limit(timeout, what="the program", wake=lambda: loop.call_soon_threadsafe(lambda: None)):
+            return runner.run(main)
+
+
 def run_isolated(backend: Backend, make_main: Callable[[], Any], *, debug: bool = False,
-                 timeout: float = 60.0):
+                 timeout: float | None = 60.0):
     """Run `backend.run(make_main())` in a new thread, wait for it, return its result.
 
     The coroutine is created inside the worker thread, so nothing is left un-awaited here if
     the loop cannot start. An exception from the program is re-raised in the caller. The
-    thread is joined before this returns, also when the program raises.
+    program is bounded by `timeout` seconds of wall time (None: no bound); past it the result
+    is a TimeLimitExceeded that says so.
     """
     if not callable(make_main):
         raise TypeError("run_isolated() takes a function that makes the coroutine, e.g. lambda: main()")
 
     def program():
         if backend is ASYNCIO:
-            return backend.run(make_main(), debug=debug)
-        return backend.run(make_main())
+            return _asyncio_run_bounded(make_main(), debug=debug, timeout=timeout)
+        if backend is OURS:
+            return backend.run(make_main(), timeout=timeout)
+        with time_limit(timeout, what="the program"):
+            return backend.run(make_main())
 
-    return call_in_fresh_thread(program, timeout=timeout, name=f"internals-lab-{backend.name}-loop")
+    return call_in_fresh_thread(program, timeout=timeout, name=f"internals-lab-{backend.name}-loop",
+                                bounds_itself=True)

@@ -24,11 +24,16 @@ import threading
 import time
 from collections import deque
 
+from ..deadline import TimeLimitExceeded
 from .futures import Future
 
 __all__ = ["EventLoop", "Handle", "TimerHandle", "get_running_loop", "NothingToRunError"]
 
 _running = threading.local()
+
+# The longest one wait may last; a timer far away (sleep(math.inf)) is reached in several
+# waits, as asyncio's MAXIMUM_SELECT_TIMEOUT does (select and time.sleep refuse huge values).
+MAXIMUM_WAIT = 24 * 3600.0
 
 
 def get_running_loop() -> "EventLoop":
@@ -93,6 +98,8 @@ class EventLoop:
         self._running = False
         self.tasks = set()  # pending tasks, so close() can cancel what is left
         self.current_task = None
+        # A wall-clock bound set by run(): (monotonic deadline, the message when it passes).
+        self.deadline: tuple[float, str] | None = None
 
     # -- time and scheduling ---------------------------------------------------------
     def time(self) -> float:
@@ -133,6 +140,14 @@ class EventLoop:
             timeout = max(0.0, timers[0].when - self.time())
         else:
             timeout = None  # only a socket can wake us
+        nothing_queued = timeout is None
+        if self.deadline is not None:
+            remaining = self.deadline[0] - self.time()
+            if remaining <= 0:
+                raise TimeLimitExceeded(self.deadline[1])
+            timeout = remaining if timeout is None else min(timeout, remaining)
+        if timeout is not None:
+            timeout = min(timeout, MAXIMUM_WAIT)
 
         if self._selector.get_map():
             for key, mask in self._selector.select(timeout):
@@ -141,7 +156,7 @@ class EventLoop:
                     self._ready.append(reader)
                 if mask & selectors.EVENT_WRITE and writer is not None:
                     self._ready.append(writer)
-        elif timeout is None:
+        elif nothing_queued:
             raise NothingToRunError(
                 "the loop has nothing left to run: no ready callbacks, timers or sockets, "
                 "but the awaited future is still pending (is a task awaiting a future that "
@@ -185,7 +200,13 @@ class EventLoop:
         from .tasks import ensure_future
 
         future = ensure_future(future, self)
-        stop = lambda _: self.stop()  # noqa: E731
+
+        def stop(done) -> None:
+            # A KeyboardInterrupt or SystemExit already left run_forever; this callback was
+            # queued meanwhile, and must not stop the next run (the cleanup's) half way.
+            if done.cancelled() or not isinstance(done.exception(), (KeyboardInterrupt, SystemExit)):
+                self.stop()
+
         future.add_done_callback(stop)
         try:
             self.run_forever()

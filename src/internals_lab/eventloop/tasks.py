@@ -155,6 +155,8 @@ async def sleep(delay: float, result=None):
         raise ValueError("sleep() got NaN for its delay")
     loop = get_running_loop()
     future = loop.create_future()
+    if delay == float("inf"):  # forever: no timer at all (only a cancellation ends it)
+        return await future
     timer = loop.call_later(delay, _set_result_unless_cancelled, future, result)
     try:
         return await future
@@ -248,12 +250,15 @@ async def wait_for(aw, timeout: float | None):
     return inner.result()  # it refused the cancellation and finished anyway
 
 
-def run(main, *, debug: bool = False):
+def run(main, *, debug: bool = False, timeout: float | None = 60.0):
     """Run coroutine `main` on a new EventLoop and close the loop afterwards, always.
 
     Tasks still pending when `main` finishes are cancelled and given the chance to run their
-    finally blocks, as asyncio.run does.
+    finally blocks, as asyncio.run does. `timeout` bounds the wall time (None: no bound): the
+    loop stops waiting at the deadline, and a callback that never returns is interrupted
+    (`deadline.time_limit`); either way the result is a TimeLimitExceeded that says so.
     """
+    from ..deadline import limit_message, time_limit
     from .loop import EventLoop, _running
 
     if not (hasattr(main, "send") and hasattr(main, "throw")):
@@ -262,10 +267,21 @@ def run(main, *, debug: bool = False):
     if getattr(_running, "loop", None) is not None:
         main.close()
         raise RuntimeError("run() cannot be called from a running loop: await the coroutine instead")
+    if timeout is not None and not timeout > 0:
+        main.close()
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     loop = EventLoop()
+    if timeout is not None:
+        loop.deadline = (loop.time() + timeout, limit_message(timeout, "the event loop's program", "timeout"))
     try:
-        return loop.run_until_complete(Task(main, loop=loop, name="main"))
+        # The loop checks its deadline between callbacks; the guard, a moment later, stops a
+        # callback that never returns to the loop.
+        with time_limit(None if timeout is None else timeout + 1.0, what="the event loop's program"):
+            return loop.run_until_complete(Task(main, loop=loop, name="main"))
     finally:
+        # Cleanup gets a bound of its own: a task that refuses its cancellation must not hang us.
+        loop.deadline = (loop.time() + _CLEANUP_SECONDS, limit_message(
+            _CLEANUP_SECONDS, "cancelling the tasks left behind", "timeout"))
         try:
             leftovers = [t for t in loop.tasks if not t.done()]
             for task in leftovers:
@@ -274,6 +290,9 @@ def run(main, *, debug: bool = False):
                 loop.run_until_complete(_wait_all(loop, leftovers))
         finally:
             loop.close()
+
+
+_CLEANUP_SECONDS = 10.0
 
 
 async def _wait_all(loop, tasks):

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List
+
+from ..children import run_child
 
 __all__ = ["ExtensionImport", "extension_demo", "SOURCES"]
 
@@ -77,8 +78,8 @@ class ExtensionBuildError(RuntimeError):
 
 
 def _compile(executable: str, name: str, workdir: Path) -> None:
-    config = json.loads(subprocess.run([executable, "-c", _CONFIG], capture_output=True, text=True,
-                                       check=True, timeout=60).stdout)
+    config = json.loads(run_child([executable, "-c", _CONFIG], capture_output=True, text=True,
+                                    check=True, timeout=60).stdout)
     compiler = shutil.which((config["cc"] or "cc").split()[0]) or shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         raise ExtensionBuildError("no C compiler found (install gcc, or build-essential on Debian)")
@@ -86,7 +87,7 @@ def _compile(executable: str, name: str, workdir: Path) -> None:
         raise ExtensionBuildError(f"no Python.h under {config['include']} (install the interpreter's headers)")
     source = workdir / f"{name}.c"
     source.write_text(SOURCES[name])
-    done = subprocess.run([compiler, "-shared", "-fPIC", "-O1", f"-I{config['include']}", str(source),
+    done = run_child([compiler, "-shared", "-fPIC", "-O1", f"-I{config['include']}", str(source),
                            "-o", str(workdir / f"{name}{config['suffix']}")], capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         raise ExtensionBuildError(f"compiling {name} failed: {done.stderr.strip()[-500:]}")
@@ -111,7 +112,7 @@ def extension_demo(interpreter: str, settings=("default", "PYTHON_GIL=0")) -> Li
                     env["PYTHON_GIL"] = "0"
                 elif setting != "default":
                     raise ValueError(f"setting must be 'default' or 'PYTHON_GIL=0', got {setting!r}")
-                done = subprocess.run([interpreter, "-s", "-c", _IMPORT, name], capture_output=True, text=True,
+                done = run_child([interpreter, "-s", "-c", _IMPORT, name], capture_output=True, text=True,
                                       cwd=workdir, env=env, timeout=60)
                 if done.returncode != 0:
                     raise ExtensionBuildError(f"importing {name} failed: {done.stderr.strip()[-500:]}")

@@ -6,16 +6,18 @@ GIL twin. A measurement meant for another interpreter runs there in a fresh proc
 `internals_lab.gil.races` in that interpreter (from this package's own source directory, so
 nothing needs installing there), calls the function with JSON-ready keyword arguments, and
 returns its JSON-ready result. Failures come back as `RemoteError` with the other side's
-message; a run that overstays `timeout` is killed and reported, never left behind.
+message; a run that overstays `timeout` is killed and reported, never left behind, and the
+child dies with this process if the kernel is killed (`children.run_child`).
 """
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, Optional
+
+from ..children import ChildTimeout, run_child
 
 __all__ = ["RemoteError", "call", "elsewhere", "package_root"]
 
@@ -67,10 +69,10 @@ def call(executable: str, target: str, *, timeout: float = 120.0, env: Optional[
         argv += ["-X", option]
     argv += ["-c", _BOOTSTRAP, module, function, json.dumps(kwargs)]
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=child_env)
+        done = run_child(argv, capture_output=True, text=True, timeout=timeout, env=child_env)
     except FileNotFoundError:
         raise RemoteError(f"no interpreter at {executable}") from None
-    except subprocess.TimeoutExpired:
+    except ChildTimeout:
         raise RemoteError(f"{target} did not finish within {timeout:g} s in {executable}; the process was killed") from None
     for line in reversed(done.stdout.splitlines()):
         if line.startswith(_MARKER):

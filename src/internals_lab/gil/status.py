@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
+from ..children import ChildTimeout, run_child
 from . import remote
 from .interpreters import describe
 
@@ -64,8 +64,9 @@ def gil_status(interpreter: Optional[str] = None, settings: Sequence[str] = tupl
         env, xopts = known[label]
         argv = [executable, "-s"] + [a for x in xopts for a in ("-X", x)] + ["-c", _PROBE]
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env={**base_env, **env})
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            done = run_child(argv, capture_output=True, text=True, timeout=60, env={**base_env, **env},
+                             what=f"the GIL probe in {executable}")
+        except (OSError, ChildTimeout) as exc:
             raise ValueError(f"cannot run {executable}: {exc}") from None
         if done.returncode == 0:
             _free, enabled, interval = done.stdout.split()
@@ -96,8 +97,9 @@ print(json.dumps([before, after, bool(freed), at_del]))
 def _run_probe(executable: str, code: str) -> str:
     """Run `code` in a fresh `executable` (no site-packages) and return its standard output."""
     try:
-        done = subprocess.run([executable, "-s", "-c", code], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = run_child([executable, "-s", "-c", code], capture_output=True, text=True, timeout=60,
+                         what=f"the probe in {executable}")
+    except (OSError, ChildTimeout) as exc:
         raise ValueError(f"cannot run {executable}: {exc}") from None
     if done.returncode != 0:
         raise ValueError(f"{executable} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")

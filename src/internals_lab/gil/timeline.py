@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import asdict, dataclass
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 from . import remote
 from .interpreters import current
@@ -71,8 +71,14 @@ def _segments(stamps, origin: int, gap_ns: int) -> Tuple[Tuple[float, float], ..
 
 
 def record_timeline(threads: int = 2, duration: float = 0.06, *, gap: float = 0.0003,
-                    switch_interval: Optional[float] = None, interpreter: Optional[str] = None) -> Timeline:
-    """Run `threads` CPU-bound threads for `duration` seconds and record when each ran."""
+                    switch_interval: Optional[float] = None, interpreter: Optional[str] = None,
+                    clock: Callable[[], int] = time.perf_counter_ns) -> Timeline:
+    """Run `threads` CPU-bound threads for `duration` seconds and record when each ran.
+
+    Every thread records at least one chunk, however late the OS starts it, so every track
+    has a segment (a thread started after the end shows a short segment past it). `clock`
+    (nanoseconds) is there for tests, which drive the logic with a deterministic clock.
+    """
     if not 1 <= threads <= 16:
         raise ValueError("threads must be between 1 and 16")
     if not 0 < duration <= 5:
@@ -83,28 +89,26 @@ def record_timeline(threads: int = 2, duration: float = 0.06, *, gap: float = 0.
         return Timeline.from_dict(data)
     from .workers import run_threads
 
-    clock = time.perf_counter_ns
     length = int(duration * 1e9)
     origin_box = []
 
     def work(index: int):
         stamps = []
         append = stamps.append
-        if not origin_box:
-            origin_box.append(clock())
         end = origin_box[0] + length
-        now = clock()
-        while now < end:
+        while True:  # at least one chunk: a late thread still leaves a mark
             for _ in range(50):
                 pass
             now = clock()
             append(now)
-        return stamps
+            if now >= end:
+                return stamps
 
     previous = sys.getswitchinterval()
     try:
         if switch_interval is not None:
             sys.setswitchinterval(switch_interval)
+        origin_box.append(clock())  # the common start, read once before the threads start
         _, all_stamps = run_threads(work, [(i,) for i in range(threads)], timeout=duration + 30)
         interval = sys.getswitchinterval()
     finally:

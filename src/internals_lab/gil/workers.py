@@ -14,6 +14,8 @@ import threading
 import time
 from typing import Any, Callable, List, Optional, Sequence
 
+from ..children import exit_when_parent_dies
+
 __all__ = ["WorkerError", "WorkerTimeout", "run_threads", "run_processes", "start_methods", "warm_up"]
 
 
@@ -26,8 +28,12 @@ class WorkerTimeout(RuntimeError):
 
 
 def run_threads(function: Callable[..., Any], args_per_worker: Sequence[tuple], *,
-                timeout: float = 60.0) -> tuple:
-    """Run function(*args) on one thread per args tuple; returns (seconds, results)."""
+                timeout: float = 60.0, start_timeout: float = 60.0) -> tuple:
+    """Run function(*args) on one thread per args tuple; returns (seconds, results).
+
+    `start_timeout` bounds the wait for every thread to reach the start line (a busy machine
+    may start a thread late), `timeout` the run from the release to the last finish.
+    """
     count = len(args_per_worker)
     if count < 1:
         raise ValueError("need at least one worker")
@@ -46,12 +52,20 @@ def run_threads(function: Callable[..., Any], args_per_worker: Sequence[tuple], 
 
     threads = [threading.Thread(target=work, args=(i, a), name=f"lab-worker-{i}", daemon=True)
                for i, a in enumerate(args_per_worker)]
-    for thread in threads:
-        thread.start()
+    started = []
     try:
-        start.wait(timeout=timeout)
+        for thread in threads:
+            thread.start()
+            started.append(thread)
+        start.wait(timeout=start_timeout)
     except threading.BrokenBarrierError:
+        _release(start, started)
         raise WorkerTimeout("the workers did not all start") from None
+    except BaseException:
+        # Interrupted (KeyboardInterrupt) or a thread could not start: the workers already
+        # waiting at the barrier would wait forever. Breaking it sends each one home.
+        _release(start, started)
+        raise
     began = time.perf_counter()
     deadline = began + timeout
     for thread in threads:
@@ -64,6 +78,12 @@ def run_threads(function: Callable[..., Any], args_per_worker: Sequence[tuple], 
         if error is not None:
             raise WorkerError(f"worker {index} raised {type(error).__name__}: {error}") from error
     return elapsed, results
+
+
+def _release(barrier: threading.Barrier, started: List[threading.Thread]) -> None:
+    barrier.abort()
+    for thread in started:
+        thread.join(5.0)  # they return at once from the broken barrier
 
 
 def start_methods() -> List[str]:
@@ -83,7 +103,7 @@ def run_processes(function: Callable[..., Any], args_per_worker: Sequence[tuple]
     if start_method is not None and start_method not in start_methods():
         raise ValueError(f"start method {start_method!r} is not available here; choose from {start_methods()}")
     context = multiprocessing.get_context(start_method)
-    pool = context.Pool(count)
+    pool = context.Pool(count, initializer=exit_when_parent_dies)  # none outlives a killed kernel
     try:
         warm_up(pool, count, timeout)
         began = time.perf_counter()

@@ -18,11 +18,12 @@ import ctypes
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from ..children import run_child
 
 __all__ = ["python_kernel", "numpy_kernel", "numba_kernel", "numba_parallel_kernel", "c_kernel",
            "C_SOURCE", "compiler", "kernel_input", "folded_sum", "compile_cost_in_subprocess",
@@ -154,8 +155,8 @@ def c_kernel(flags: tuple[str, ...] = ("-O2",)) -> Callable | None:
         source = _cache_dir() / f"smoothstep_{digest}.c"
         source.write_text(C_SOURCE)
         partial = library.with_suffix(f".{os.getpid()}.tmp")
-        done = subprocess.run([cc, *flags, "-shared", "-fPIC", "-o", str(partial), str(source)],
-                              capture_output=True, text=True)
+        done = run_child([cc, *flags, "-shared", "-fPIC", "-o", str(partial), str(source)],
+                              capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
             C_UNAVAILABLE[flags] = f"{Path(cc).name} {' '.join(flags)} failed: {done.stderr.strip()[:200]}"
             return None
@@ -208,7 +209,7 @@ def compile_cost_in_subprocess(cache_dir: str, python: str | None = None) -> dic
     script.parent.mkdir(parents=True, exist_ok=True)
     if not script.exists():
         script.write_text(_COMPILE_PROBE)
-    done = subprocess.run([python or sys.executable, str(script)], capture_output=True, text=True,
+    done = run_child([python or sys.executable, str(script)], capture_output=True, text=True,
                           env=env, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(f"the numba probe failed: {done.stderr.strip()[-300:]}")

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..deadline import time_limit
+
 __all__ = ["Timing", "Comparison", "ResultMismatch", "compare", "Scaling", "scaling", "fit_exponent"]
 
 
@@ -90,14 +92,23 @@ def compare(
     equal: Callable[[object, object], bool] | None = None,
     title: str = "",
     check_results: bool = True,
+    timeout: float | None = 120.0,
 ) -> Comparison:
     """Check that every candidate gives the baseline's result on `args`, then time them.
 
     `baseline` defaults to the first candidate. `budget` (seconds) bounds the timed rounds;
     at least `min_runs` repeats are taken however slow a candidate is. `equal(a, b)` replaces
     `==` for results that need a tolerance (floating-point sums in a different order). `check_results=False` skips the check, for
-    candidates that are not meant to agree (the same function at different sizes).
+    candidates that are not meant to agree (the same function at different sizes). `timeout`
+    bounds the whole call, checks and warm-up included (TimeLimitExceeded; None: no bound).
     """
+    with time_limit(timeout, what="compare()"):
+        return _compare(candidates, args, baseline, budget, warmup, min_runs, max_runs, equal, title,
+                        check_results)
+
+
+def _compare(candidates, args, baseline, budget, warmup, min_runs, max_runs, equal, title,
+             check_results) -> Comparison:
     if not candidates:
         raise ValueError("compare() needs at least one candidate")
     for name, fn in candidates.items():

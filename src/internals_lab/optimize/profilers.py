@@ -141,10 +141,16 @@ def pyinstrument_top(fn: Callable[..., object], *args: object, limit: int = 5,
 
 
 def peak_memory(fn: Callable[..., object], *args: object) -> int:
-    """Peak bytes allocated by Python while `fn(*args)` runs (tracemalloc), above the start."""
+    """Peak bytes allocated by Python while `fn(*args)` runs (tracemalloc), above the start.
+
+    If the reader is already tracing, their own peak survives the measurement: tracemalloc
+    can only reset the peak, not set it, so afterwards it is raised back by one short-lived
+    allocation to what it was (or stays higher, if `fn` went higher).
+    """
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()
+    outer_peak = tracemalloc.get_traced_memory()[1] if was_tracing else 0
     try:
         tracemalloc.reset_peak()
         start, _ = tracemalloc.get_traced_memory()
@@ -153,7 +159,20 @@ def peak_memory(fn: Callable[..., object], *args: object) -> int:
     finally:
         if not was_tracing:
             tracemalloc.stop()
+        else:
+            _restore_peak(outer_peak)
     return peak - start
+
+
+_BYTES_HEADER = sys.getsizeof(b"")  # what a bytes object asks the allocator for beyond its data
+
+
+def _restore_peak(outer_peak: int) -> None:
+    current, peak = tracemalloc.get_traced_memory()
+    missing = outer_peak - current - _BYTES_HEADER
+    if peak < outer_peak and missing > 0:
+        filler = bytes(missing)  # calloc'ed: no page is touched, only the count goes up
+        del filler
 
 
 def profile_table(entries: list[ProfileEntry], times: bool = False) -> Table:

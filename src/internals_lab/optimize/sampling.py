@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
+from ..children import run_child
 from .. import interpreters
 
 __all__ = ["SampleProfile", "parse_collapsed", "sample_profile", "tracing_snippet"]
@@ -97,7 +97,7 @@ def sample_profile(source: str, *, rate: str = "1khz", timeout: float = 120.0,
         script = Path(tmp, "script.py")
         script.write_text(source, encoding="utf-8")
         stacks = Path(tmp, "stacks.txt")
-        done = subprocess.run(
+        done = run_child(
             [executable, "-m", "profiling.sampling", "run", "-r", rate, "--collapsed",
              "-o", str(stacks), str(script)],
             cwd=tmp, env=env, capture_output=True, text=True, timeout=timeout)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dis
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..children import exit_when_parent_dies, run_child
 from ..render import Table
 
 __all__ = ["Tip", "TIPS", "tip", "executed_instructions", "specialized_opnames", "eq_calls",
@@ -359,7 +359,7 @@ def run_pool(tasks, workers: int = 2):
 
     # spawn: a fresh interpreter per worker; fork from a process with threads (a Jupyter
     # kernel has several) is unsafe and warns from 3.12, and 3.14 changes the default.
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=exit_when_parent_dies) as pool:
         return pool.map(cpu_work, tasks)
 
 
@@ -555,7 +555,7 @@ def probe_versions(versions=("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")) ->
         if path is None:
             probes.append(VersionProbe(version, False, {}, f"CPython {version} is not installed here"))
             continue
-        done = subprocess.run([path, "-c", _PROBE], capture_output=True, text=True, timeout=300,
+        done = run_child([path, "-c", _PROBE], capture_output=True, text=True, timeout=300,
                               env=dict(os.environ, PYTHONHASHSEED="0"))
         if done.returncode != 0:
             probes.append(VersionProbe(version, True, {}, f"the probe failed: {done.stderr.strip()[-200:]}"))
