@@ -113,3 +113,19 @@ def test_a_programs_recursion_limit_counts_vm_frames():
         print(namespace["deep"](int(sys.getrecursionlimit() * 0.8)))
     assert out.getvalue() == expected
     assert "(150, True, True)" in expected
+
+
+def test_nested_rooms_raise_pythons_limit_once():
+    # A VM function called from CPython code inside another VM's room (unittest running a test
+    # method) opens a nested room; each one used to multiply the limit until 3.11's C stack broke.
+    before = sys.getrecursionlimit()
+    with recursion_room(VirtualMachine()):
+        raised = sys.getrecursionlimit()
+        assert raised > before
+        inner = VirtualMachine()
+        assert inner.max_depth == before
+        with recursion_room(inner), recursion_room(inner):
+            assert sys.getrecursionlimit() == raised
+            assert inner.max_depth == before
+        assert sys.getrecursionlimit() == raised
+    assert sys.getrecursionlimit() == before

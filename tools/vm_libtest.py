@@ -136,6 +136,11 @@ def compare(version: str, module: str, cpython: dict, vm: dict) -> dict:
     passing = [unit for unit, outcome in ref.items() if outcome == "pass"]
     vm_only = [unit for unit in passing if got.get(unit) != "pass"]
     why = {unit: _why(unit, vm) for unit in vm_only}
+    if vm["status"].startswith("crashed") and not cpython["status"].startswith("crashed"):
+        # A crash of the VM's process (a segfault) is a failure of its own, even where every
+        # test it took down is listed: it must be listed as module:<name> to pass.
+        vm_only.append(f"module:{module}")
+        why[f"module:{module}"] = vm["status"]
     return {"passing": passing, "vm_only": vm_only, "why": why,
             "vm_status": vm["status"], "cpython_status": cpython["status"]}
 

@@ -143,7 +143,7 @@ class VirtualMachine:
         self._decoded: dict[int, tuple[types.CodeType, DecodedCode]] = {}
         # The program's recursion limit counts VM frames; `recursion_room` gives the Python
         # frames that implement them the space they need.
-        self.max_depth = sys.getrecursionlimit()
+        self.max_depth = _OpenRooms.vm_limit if _OpenRooms.count else sys.getrecursionlimit()
         self.rooms = 0          # how many `recursion_room`s are open
         # Instruction count for bounds.py: the plain loop takes the next number from `ticks`
         # (shared by all frames) and calls `out_of_ticks(n)` when it passes `tick_limit`; that
@@ -231,6 +231,8 @@ class VirtualMachine:
             raise RecursionError(f"cannot set the recursion limit to {limit} at the recursion depth "
                                  f"{depth}: the limit is too low")
         self.max_depth = limit
+        if _OpenRooms.count:
+            _OpenRooms.vm_limit = limit
         with contextlib.suppress(RecursionError):  # Python's depth is already past it: keep it
             sys.setrecursionlimit(_python_limit_for(limit))
 
@@ -427,6 +429,16 @@ def _python_limit_for(vm_depth: int) -> int:
     return vm_depth * _PYTHON_FRAMES_PER_VM_CALL + 200
 
 
+class _OpenRooms:
+    """The rooms open in this interpreter (Python's recursion limit is per interpreter, not per
+    VM): only the outermost raises the limit and puts it back. A nested room, opened when CPython
+    code calls a VM function (unittest running a test method, a callback), or by a second VM,
+    must not raise it again: each raise multiplied the last, and 3.11's C stack overflowed."""
+    count = 0
+    python_limit = 0    # Python's own limit before the outermost room
+    vm_limit = 0        # the limit programs see, in VM frames (their setrecursionlimit moves it)
+
+
 class recursion_room:
     """Raise Python's recursion limit while the VM runs (each VM call takes about five Python
     frames), and put it back afterwards, also when the program raises. The program's own
@@ -439,12 +451,19 @@ class recursion_room:
     def __init__(self, vm: VirtualMachine):
         self.vm = vm
 
+    # The count changes before the limit on the way in and after it on the way out: a program's
+    # profile function (a VM function) runs at the setrecursionlimit call itself, and must find
+    # the room open.
     def __enter__(self):
-        self.old = sys.getrecursionlimit()
-        self.vm.max_depth = self.old
+        _OpenRooms.count += 1
         self.vm.rooms += 1
-        sys.setrecursionlimit(_python_limit_for(self.old))
+        if _OpenRooms.count == 1:
+            _OpenRooms.python_limit = _OpenRooms.vm_limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(_python_limit_for(_OpenRooms.vm_limit))
+        self.vm.max_depth = _OpenRooms.vm_limit
 
     def __exit__(self, *exc_info):
+        if _OpenRooms.count == 1:
+            sys.setrecursionlimit(_OpenRooms.python_limit)
+        _OpenRooms.count -= 1
         self.vm.rooms -= 1
-        sys.setrecursionlimit(self.old)
