@@ -7,7 +7,9 @@ the real capacity back from `sys.getsizeof` as a list grows, so the two can be c
 (`Objects/dictobject.c`) keep a compact array of entries beside a sparse index table, and
 instances of one class can share one keys object (PEP 412); sets (`Objects/setobject.c`) are
 open-addressed tables that grow when 3/5 full. `identity_cases` explains `is` results that come
-from the small-int cache and string interning.
+from the small-int cache (-5 to 256 up to 3.14, to 1024 in 3.15: `_PY_NSMALLPOSINTS` in
+`pycore_runtime_structs.h`) and string interning (`intern_constants` in `Objects/codeobject.c`:
+identifier-like constants everywhere, every string constant on the free-threaded build).
 """
 from __future__ import annotations
 
@@ -107,15 +109,18 @@ def identity_cases() -> List[Dict[str, Any]]:
 
     # Values held in variables: `is` against a literal is a SyntaxWarning, and the point here
     # is objects, not the compiler's constant folding.
-    n256, n257, spam, a_b = 256, 257, "spam", "a b"
+    n256, n257, n1025, spam, a_b = 256, 257, 1025, "spam", "a b"
     cases = [
         ("256 is int('256')", n256 is runtime_int("256"), "small-int cache: -5 to 256 exist once"),
-        ("257 is int('257')", n257 is runtime_int("257"), "outside the cache: a new int each time"),
+        ("257 is int('257')", n257 is runtime_int("257"),
+         "outside the cache up to 3.14: a new int each time; 3.15's cache reaches 1024"),
+        ("1025 is int('1025')", n1025 is runtime_int("1025"), "outside every version's cache"),
         ("'spam' is ''.join(['sp', 'am'])", spam is joined("sp", "am"),
          "a string built at run time is a new object"),
         ("'spam' is sys.intern(''.join(...))", spam is sys.intern(joined("sp", "am")),
          "sys.intern returns the one interned copy; identifier-like constants are interned"),
         ("'a b' is sys.intern('a b')", a_b is sys.intern(joined("a", " b")),
-         "'a b' is not identifier-like, so the constant was not interned: sys.intern keeps the run-time copy"),
+         "'a b' is not identifier-like: a GIL build leaves the constant uninterned, so sys.intern "
+         "keeps the run-time copy; the free-threaded build interns every string constant"),
     ]
     return [{"expression": e, "result": r, "why": w} for e, r, w in cases]
