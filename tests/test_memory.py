@@ -278,6 +278,13 @@ def test_slots_instances_are_smaller_under_tracemalloc():
         allocators.traced_per_object(Plain, 10)
 
 
+def test_a_generator_peaks_lower_than_a_list():
+    as_list = allocators.peak_traced(lambda: sum([x * x for x in range(100_000)]))
+    as_generator = allocators.peak_traced(lambda: sum(x * x for x in range(100_000)))
+    assert as_list > 100_000 * POINTER          # the list's pointer array alone
+    assert as_generator < as_list / 10
+
+
 def test_top_allocations_points_at_the_allocating_line():
     def build():
         return [str(i) * 3 for i in range(5000)]   # this line allocates

@@ -70,7 +70,7 @@ def stages() -> list[tuple[str, list[list[str]]]]:
         ]))
     for version in FREE_THREADED:
         venv = ROOT / f".venv-{version}"
-        plan.append((f"GIL lab tests, free-threaded CPython {version}", [
+        plan.append((f"GIL and memory lab tests, free-threaded CPython {version}", [
             ["env", "OPTIONAL=1", "bash", "tools/venv.sh", version, str(venv), "requirements-ft.txt"],
             ["env", "PYTHONPATH=src", *pytest(str(venv / "bin" / "python"), *FT_TESTS)],
         ]))

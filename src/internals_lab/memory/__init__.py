@@ -10,7 +10,7 @@ Global state a probe changes is restored even when it raises: the collector's se
 `collector.gc_state()`, tracemalloc by `allocators.tracing()`, and file descriptor 2 by
 `allocators.mallocstats_text()`. Child processes are killed when they overstay a timeout.
 """
-from .allocators import (MallocStats, SizeClass, mallocstats, parse_mallocstats, rss_after_free,
+from .allocators import (MallocStats, SizeClass, mallocstats, parse_mallocstats, peak_traced, rss_after_free,
                          size_class_growth, top_allocations, traced_per_object, tracing)
 from .collector import CycleStep, collection_counts, collector_settings, find_cycle, freeze_effect, gc_state
 from .containers import (dict_growth, identity_cases, list_growth, predicted_capacity, set_growth,
@@ -28,7 +28,7 @@ __all__ = [
     "biased_counts", "deferred_counts", "lifecycle", "resurrection", "cycle_finalizers",
     "gc_state", "collector_settings", "collection_counts", "find_cycle", "CycleStep", "freeze_effect",
     "mallocstats", "parse_mallocstats", "MallocStats", "SizeClass", "size_class_growth", "tracing",
-    "traced_per_object", "top_allocations", "rss_after_free",
+    "traced_per_object", "peak_traced", "top_allocations", "rss_after_free",
     "list_growth", "predicted_capacity", "dict_growth", "set_growth", "sharing_cases", "identity_cases",
     "idle_costs", "IdleCosts", "call", "ProbeError",
 ]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List
 
 __all__ = ["SizeClass", "MallocStats", "parse_mallocstats", "mallocstats_text", "mallocstats",
-           "size_class_growth", "tracing", "traced_per_object", "top_allocations", "rss_bytes",
+           "size_class_growth", "tracing", "traced_per_object", "peak_traced", "top_allocations", "rss_bytes",
            "rss_after_free"]
 
 
@@ -129,6 +129,17 @@ def traced_per_object(factory: Callable[[], Any], count: int = 10_000) -> float:
         grown = tracemalloc.get_traced_memory()[0] - start
     del keep
     return grown / count
+
+
+def peak_traced(fn: Callable[[], Any]) -> int:
+    """The most memory tracemalloc saw allocated at once while fn() ran, above the start."""
+    gc.collect()
+    with tracing():
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    return peak - start
 
 
 def top_allocations(fn: Callable[[], Any], limit: int = 5) -> List[Dict[str, Any]]:
