@@ -357,6 +357,15 @@ def test_suspended_coroutine_is_small():
     assert 100 < per < 5000
 
 
+def test_idle_costs_in_a_fresh_process():
+    with pytest.raises(ValueError):
+        idle.idle_costs(10)
+    costs = idle.idle_costs(200)
+    assert costs.n == 200 and costs.coroutine_traced < costs.task_traced
+    assert costs.process_rss > costs.thread_rss > 0
+    assert [r["unit"] for r in costs.rows()] == ["suspended coroutine", "parked Task", "parked thread", "idle process"]
+
+
 def test_remote_errors_are_messages():
     with pytest.raises(remote.ProbeError, match="no interpreter"):
         remote.call("/nonexistent/python", "layout.build_info")

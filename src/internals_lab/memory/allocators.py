@@ -154,9 +154,16 @@ def top_allocations(fn: Callable[[], Any], limit: int = 5) -> List[Dict[str, Any
     keep_out = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, __file__)]
     stats = after.filter_traces(keep_out).compare_to(before.filter_traces(keep_out), "lineno")
     del result
-    return [{"file": os.path.basename(s.traceback[0].filename), "line": s.traceback[0].lineno,
+    return [{"file": _where(s.traceback[0].filename), "line": s.traceback[0].lineno,
              "kib": round(s.size_diff / 1024, 1), "count": s.count_diff}
             for s in stats[:limit] if s.size_diff > 0]
+
+
+def _where(filename: str) -> str:
+    """A file name without its directory; a notebook cell's temporary file is named as such."""
+    if "ipykernel_" in filename or filename.startswith("<"):
+        return "(a notebook cell)"
+    return os.path.basename(filename)
 
 
 def rss_bytes() -> int:

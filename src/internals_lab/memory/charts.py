@@ -71,11 +71,13 @@ def cycle_text(steps) -> str:
 
 
 def idle_table(costs) -> Table:
-    """idle.IdleCosts per item, in KiB, with the ratio to a suspended coroutine."""
-    base = costs.coroutine_traced
-    rows = [[name, f"{value / 1024:,.1f}", f"{value / base:,.0f}x"] for name, value in costs.per_item().items()]
-    return Table(["idle unit", "KiB each", "vs. a suspended coroutine"], rows,
-                 "what one idle unit of concurrency costs (coroutine: tracemalloc; others: resident memory)")
+    """idle.IdleCosts per unit, in KiB: what tracemalloc traced, and the resident growth."""
+    def kib(value):
+        return "-" if value is None else f"{value / 1024:,.1f}"
+
+    return Table(["idle unit", "KiB traced (tracemalloc)", "KiB resident"],
+                 [[r["unit"], kib(r["traced"]), kib(r["resident"])] for r in costs.rows()],
+                 f"what one idle unit of concurrency costs ({costs.n:,} of each)")
 
 
 def escape(text: str) -> str:

@@ -105,6 +105,8 @@ def _edge_name(holder: Any, target: Any) -> str:
         for key, value in attrs.items():
             if value is target:
                 return f".{key}"
+    if getattr(holder, "__self__", None) is target:
+        return ".__self__"
     if isinstance(holder, dict):
         for key, value in holder.items():
             if value is target:

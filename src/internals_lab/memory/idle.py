@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import Dict, List
 
-__all__ = ["IdleCosts", "idle_costs", "suspended_coroutine_bytes", "idle_process_rss"]
+__all__ = ["IdleCosts", "idle_costs", "measure_here", "suspended_coroutine_bytes", "idle_process_rss"]
 
 
 class _Parked:
@@ -73,16 +73,33 @@ class IdleCosts:
     thread_rss: float         # resident bytes per parked thread (includes its touched C stack)
     process_rss: float        # resident bytes of one idle interpreter process
 
-    def per_item(self) -> Dict[str, float]:
-        return {"suspended coroutine": self.coroutine_traced, "parked Task": self.task_rss,
-                "parked thread": self.thread_rss, "idle process": self.process_rss}
+    def rows(self) -> List[Dict[str, object]]:
+        """One row per unit: bytes traced by tracemalloc and resident bytes, where measured."""
+        return [
+            {"unit": "suspended coroutine", "traced": self.coroutine_traced, "resident": None},
+            {"unit": "parked Task", "traced": self.task_traced, "resident": self.task_rss},
+            {"unit": "parked thread", "traced": self.thread_traced, "resident": self.thread_rss},
+            {"unit": "idle process", "traced": None, "resident": self.process_rss},
+        ]
 
 
-def idle_costs(n: int = 2000) -> IdleCosts:
-    """Measure all four; Tasks and threads with chapter 3's compare_memory(n)."""
+def measure_here(n: int = 2000) -> Dict[str, float]:
+    """All four measurements in this process (JSON-ready); idle_costs runs it in a fresh one."""
     from ..coroutines import compare_memory
 
     memory = compare_memory(n)
     per = memory.per_item()
-    return IdleCosts(n, suspended_coroutine_bytes(n), per["task_traced"], per["thread_traced"],
-                     per["task_rss"], per["thread_rss"], float(idle_process_rss()))
+    return {"n": n, "coroutine_traced": suspended_coroutine_bytes(n), "task_traced": per["task_traced"],
+            "thread_traced": per["thread_traced"], "task_rss": per["task_rss"],
+            "thread_rss": per["thread_rss"], "process_rss": float(idle_process_rss())}
+
+
+def idle_costs(n: int = 2000, *, interpreter: str = sys.executable, timeout: float = 120.0) -> IdleCosts:
+    """Measure all four in a fresh process of `interpreter` (Tasks and threads with chapter 3's
+    compare_memory): resident growth in a long-lived kernel mostly reuses freed pages, which
+    would hide what Tasks cost."""
+    from .remote import call
+
+    if not isinstance(n, int) or n < 100:
+        raise ValueError("idle_costs() needs n >= 100 so the per-item figures mean something")
+    return IdleCosts(**call(interpreter, "idle.measure_here", n=n, timeout=timeout))
