@@ -324,6 +324,8 @@ def test_sharing_cases_order():
     costs = containers.sharing_cases(1000)
     assert costs["instance of a class with __slots__"] < costs["instance (values inline or in a shared-key dict)"]
     assert costs["instance whose __dict__ was asked for"] < costs["plain dict with the same two keys"]
+    # An unshared dict of its own costs more than the shared one plus the instance.
+    assert costs["instance with a non-str key added to __dict__"] > costs["instance whose __dict__ was asked for"]
 
 
 def test_identity_cases():

@@ -87,8 +87,18 @@ def _with_dict_asked_for() -> _Account:
     return account
 
 
+def _with_a_non_string_key() -> _Account:
+    account = _Account("ada", 1)
+    account.__dict__[0] = "ledger"   # a split (key-sharing) table holds only str keys
+    return account
+
+
 def sharing_cases(count: int = 2000) -> Dict[str, float]:
-    """Bytes per object (tracemalloc) for the same two attributes kept four ways."""
+    """Bytes per object (tracemalloc) for the same two attributes kept five ways.
+
+    The last case breaks key sharing: a key that is not a str turns the instance's dict into an
+    ordinary combined table of its own (`insertdict` in Objects/dictobject.c).
+    """
     from .allocators import traced_per_object
 
     return {
@@ -96,6 +106,7 @@ def sharing_cases(count: int = 2000) -> Dict[str, float]:
         "instance whose __dict__ was asked for": traced_per_object(_with_dict_asked_for, count),
         "plain dict with the same two keys": traced_per_object(lambda: {"owner": "ada", "balance": 1}, count),
         "instance of a class with __slots__": traced_per_object(lambda: _SlotAccount("ada", 1), count),
+        "instance with a non-str key added to __dict__": traced_per_object(_with_a_non_string_key, count),
     }
 
 
