@@ -28,8 +28,8 @@ PROVISION = ["3.14", "3.14t", "3.15", "3.15t"]
 # Unit tests beside the reference (3.14, in .venv): each in its own .venv-<name>.
 OTHER_VERSIONS = ("3.15", "3.13", "3.12", "3.11")
 FREE_THREADED = ("3.14t", "3.15t")
-# The GIL lab's own tests, which must also pass where threads really run in parallel.
-FT_TESTS = ["tests/test_gil.py"]
+# The GIL and memory labs' tests, which must also pass where threads really run in parallel.
+FT_TESTS = ["tests/test_gil.py", "tests/test_memory.py"]
 # Labs whose cells measure time or threads: never beside another notebook.
 SERIAL_NOTEBOOKS = ("gil", "event_loop", "optimization")
 UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/site", "--ignore=tests/browser", "--ignore=tests/fuzz"]
@@ -72,7 +72,7 @@ def stages() -> list[tuple[str, list[list[str]]]]:
         ]))
     for version in FREE_THREADED:
         venv = ROOT / f".venv-{version}"
-        plan.append((f"GIL lab tests, free-threaded CPython {version}", [
+        plan.append((f"GIL and memory lab tests, free-threaded CPython {version}", [
             ["env", "OPTIONAL=1", "bash", "tools/venv.sh", version, str(venv), "requirements-ft.txt"],
             ["env", "PYTHONPATH=src", *pytest(str(venv / "bin" / "python"), *FT_TESTS)],
         ]))
