@@ -18,14 +18,59 @@ def test_every_chapter_assignment_is_found():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_round_trip_grades_reference_release_and_partial(name):
+def test_round_trip_grades_reference_release_and_every_fixture(name):
     grades = assignments.roundtrip(name)
-    reference, release, partial = grades["reference"], grades["release"], grades["partial"]
+    reference, release = grades["reference"], grades["release"]
     assert reference.cells, "no autograded cells were graded"
     assert reference.score == reference.max_score, reference
     assert all(cell.score == 0 for cell in release.cells), release
     assert len(release.cells) == len(reference.cells)
-    assert 0 < partial.score < partial.max_score, partial
+    fixtures = assignments.fixtures(name)
+    assert fixtures, f"assignments/fixtures/{name}/ has no fixture"
+    for fixture in fixtures:
+        graded = grades[fixture.name]
+        assert len(graded.cells) == len(reference.cells), graded
+        assert graded.score == fixture.score, (fixture.name, fixture.score, graded)
+        if fixture.verdict == "right":
+            assert graded.score == graded.max_score, graded
+        else:
+            assert graded.score < graded.max_score, graded
+
+
+def test_every_fixture_declares_its_verdict_and_score():
+    for name in NAMES:
+        for fixture in assignments.fixtures(name):
+            assert fixture.verdict in ("right", "wrong") and fixture.score >= 0, fixture
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_graded_cell_starts_with_the_grader_preamble(name):
+    """The preamble routes stderr away (a warning must not zero a cell) and defines _exact."""
+    nb = json.loads((ROOT / "assignments" / "source" / name / f"{name}.ipynb").read_text())
+    graded = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade") and c["cell_type"] == "code"]
+    for cell in graded:
+        assert "".join(cell["source"]).startswith(assignments.GRADER_PREAMBLE), cell["metadata"]["nbgrader"]["grade_id"]
+
+
+def test_exact_refuses_look_alikes_and_accepts_equal_plain_values():
+    namespace = {}
+    exec(assignments.GRADER_PREAMBLE, namespace)
+    exact = namespace["_exact"]
+
+    class Anything(list):
+        def __eq__(self, other):
+            return True
+
+    class Agreeable(dict):
+        def __eq__(self, other):
+            return True
+
+    assert exact([[], [3, 5]], [[], [3, 5]]) and exact({("a", "gil"): True}, {("a", "gil"): True})
+    assert exact((["x"], ([None], "y")), (["x"], ([None], "y"))) and exact({1, 2}, {2, 1})
+    assert not exact(Anything([1]), [1]) and not exact(Agreeable(), {})
+    assert not exact([Anything()], [[]]) and not exact({"k": Anything()}, {"k": []})
+    assert not exact(True, 1) and not exact(1, True) and not exact(1.0, 1) and not exact([1], (1,))
+    assert not exact({("a", "gil"): 1}, {("a", "gil"): True})
 
 
 @pytest.mark.parametrize("name", NAMES)
