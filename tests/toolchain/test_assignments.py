@@ -97,18 +97,59 @@ def test_generated_release_has_no_solutions_or_hidden_tests(tmp_path):
         assert "raise NotImplementedError()" in text
 
 
-def test_book_exercise_shows_the_graded_reference_solution():
-    """The shipping-fee page's solution is the assignment's, markers removed: one answer, not two."""
-    nb = json.loads((ROOT / "assignments/source/shipping_fee/shipping_fee.ipynb").read_text())
-    cell = next(c for c in nb["cells"] if c["metadata"]["nbgrader"].get("grade_id") == "shipping_fee")
-    graded = "\n".join(l for l in "".join(cell["source"]).splitlines() if "### " not in l)
-    page = (ROOT / "book" / "00_shipping_fee.md").read_text()
-    shown = re.search(r"\(shipping-fee-solution\)=\n```\{code-cell\} ipython3\n(.*?)```", page, re.S).group(1)
-    assert graded.strip() == shown.strip()
-
-
 def test_fixture_parser_rejects_a_file_without_sections(tmp_path):
     bad = tmp_path / "partial.py"
     bad.write_text("def f(): pass\n")
     with pytest.raises(ValueError, match="no '# grade_id"):
         assignments.parse_fixture(bad)
+
+
+def _significant_lines(code: str) -> list[str]:
+    """Code lines without indentation, blank lines, comments and nbgrader markers."""
+    lines = (line.split("  #")[0].strip() for line in code.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _graded_solutions():
+    for name in NAMES:
+        nb = json.loads((ROOT / "assignments" / "source" / name / f"{name}.ipynb").read_text())
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("solution"):
+                text = "".join(cell["source"])
+                for region in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", text, re.S):
+                    yield f"{name}/{cell['metadata']['nbgrader']['grade_id']}", _significant_lines(region)
+
+
+def _published_code() -> list[str]:
+    """Every line the site shows: the book's pages and the labs' sources and outputs."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "book").glob("*.md"))]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            texts.append("".join(cell["source"]))
+            for output in cell.get("outputs", []):
+                texts.append("".join(output.get("text", "")))
+                texts += ["".join(v) for v in output.get("data", {}).values() if isinstance(v, (str, list))]
+    return _significant_lines("\n".join(texts))
+
+
+def test_the_published_site_holds_no_graded_solution():
+    """A graded exercise's solution on the site gives the answers away (issue 20): no window of
+    three consecutive solution lines (or a whole shorter solution) appears in book/ or notebooks/."""
+    published = "\n".join(_published_code())
+    leaks = []
+    for where, lines in _graded_solutions():
+        width = min(3, len(lines))
+        for start in range(len(lines) - width + 1):
+            window = "\n".join(lines[start:start + width])
+            if window and f"\n{window}\n" in f"\n{published}\n":
+                leaks.append(f"{where}: {window!r}")
+                break
+    assert not leaks, leaks
+
+
+def test_the_leak_check_finds_a_published_solution(monkeypatch):
+    graded = dict(_graded_solutions())
+    lines = graded["shipping_fee/shipping_fee"]
+    monkeypatch.setattr(sys.modules[__name__], "_published_code", lambda: ["x = 1", *lines[2:6], "y = 2"])
+    with pytest.raises(AssertionError, match="shipping_fee/shipping_fee"):
+        test_the_published_site_holds_no_graded_solution()
