@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Outcome:
     student: str
     repairs: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
     score: float | None = None
     max_score: float | None = None
 
@@ -47,6 +49,10 @@ class Outcome:
         return self.score is not None and not self.problems
 
 
+# Answer code that reaches for the grader's own frames or source (book/instructors.md, "What
+# nbgrader cannot prevent"): the submission is graded, and listed for a human to read.
+INTROSPECTION = ("_getframe", "linecache", "f_back", "currentframe", "inspect.stack", "getouterframes",
+                 "get_referrers", "__closure__", "f_globals", "settrace", "_exact", "_run(")
 # The keys that decide how nbgrader treats a cell; a student's edit of any of them is undone.
 ROLE_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id")
 
@@ -56,21 +62,21 @@ def _grade_metadata(notebook: dict) -> dict[str, dict]:
             for c in notebook["cells"] if "grade_id" in c.get("metadata", {}).get("nbgrader", {})}
 
 
-def repair_submission(folder: Path, assignment: str, release_nb: Path) -> tuple[list[str], list[str]]:
-    """Make one student's submission gradable in place; return (repairs made, problems left)."""
+def repair_submission(folder: Path, assignment: str, release_nb: Path) -> tuple[list[str], list[str], list[str]]:
+    """Make one student's submission gradable in place; return (repairs, problems, to review)."""
     repairs: list[str] = []
     expected = folder / f"{assignment}.ipynb"
     if not expected.exists():
         notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
         if len(notebooks) != 1:
             found = ", ".join(p.name for p in notebooks) or "none"
-            return repairs, [f"no notebook named {expected.name} (found: {found}); not graded"]
+            return repairs, [f"no notebook named {expected.name} (found: {found}); not graded"], []
         notebooks[0].rename(expected)
         repairs.append(f"notebook was named {notebooks[0].name!r}; renamed to {expected.name!r}")
     try:
         notebook = json.loads(expected.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        return repairs, [f"{expected.name} is not a readable notebook ({error}); not graded"]
+        return repairs, [f"{expected.name} is not a readable notebook ({error}); not graded"], []
     truth = _grade_metadata(json.loads(release_nb.read_text(encoding="utf-8")))
     seen: set[str] = set()
     for cell in notebook.get("cells", []):
@@ -100,7 +106,24 @@ def repair_submission(folder: Path, assignment: str, release_nb: Path) -> tuple[
         now = datetime.datetime.now(datetime.timezone.utc)
         stamp.write_text(now.strftime(TIMESTAMP_FORMAT), encoding="utf-8")
         repairs.append("no timestamp.txt (placed by hand): wrote the grading time, so release_feedback works")
-    return repairs, []
+    secret = folder / "submission_secret.txt"
+    if not secret.exists():
+        # nbgrader's exchange writes one at submit time; release_feedback names the feedback by it.
+        secret.write_text(secrets.token_hex(64), encoding="utf-8")
+    return repairs, [], introspection(notebook)
+
+
+def introspection(notebook: dict) -> list[str]:
+    """Answer cells that use what an oracle or a tampering submission needs."""
+    found = []
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            source = "".join(cell.get("source", ""))
+            hits = sorted({word for word in INTROSPECTION if word in source})
+            if hits:
+                found.append(f"answer cell {meta.get('grade_id')!r} uses {', '.join(hits)}: read it before trusting the score")
+    return found
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -147,7 +170,7 @@ def grade(course: Path, assignment: str, timeout: float | None = None) -> list[O
     outcomes = []
     for folder in sorted((course / "submitted").glob(f"*/{assignment}")):
         outcome = Outcome(folder.parent.name)
-        outcome.repairs, outcome.problems = repair_submission(folder, assignment, release_nb)
+        outcome.repairs, outcome.problems, outcome.review = repair_submission(folder, assignment, release_nb)
         outcomes.append(outcome)
         if outcome.problems:
             continue
@@ -173,11 +196,15 @@ def grade(course: Path, assignment: str, timeout: float | None = None) -> list[O
 
 def report(assignment: str, outcomes: list[Outcome]) -> str:
     ungraded = [o for o in outcomes if not o.graded]
+    review = [o for o in outcomes if o.graded and o.review]
     repaired = [o for o in outcomes if o.graded and o.repairs]
     lines = [f"# Autograde report: {assignment}", ""]
     if ungraded:
         lines += [f"## NOT GRADED: {len(ungraded)} submission(s). Do not export these as 0.", ""]
         lines += [f"- **{o.student}**: " + "; ".join(o.problems + o.repairs) for o in ungraded] + [""]
+    if review:
+        lines += [f"## Read by hand: {len(review)} submission(s) reach for the grader's frames or names.", ""]
+        lines += [f"- **{o.student}** ({o.score:g}/{o.max_score:g}): " + "; ".join(o.review) for o in review] + [""]
     if repaired:
         lines += [f"## Graded after a repair: {len(repaired)} submission(s). Tell the student.", ""]
         lines += [f"- **{o.student}** ({o.score:g}/{o.max_score:g}): " + "; ".join(o.repairs) for o in repaired] + [""]
@@ -186,21 +213,25 @@ def report(assignment: str, outcomes: list[Outcome]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def grade_and_report(course: Path, assignment: str, timeout: float | None = None) -> tuple[list[Outcome], Path, int]:
+    """Grade, write grading_report_<assignment>.md; the exit status is 1 if any is ungraded."""
+    outcomes = grade(course, assignment, timeout)
+    path = course / f"grading_report_{assignment}.md"
+    path.write_text(report(assignment, outcomes), encoding="utf-8")
+    return outcomes, path, 1 if any(not o.graded for o in outcomes) else 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignment")
     parser.add_argument("--course", type=Path, default=ROOT / "assignments")
     parser.add_argument("--timeout", type=float, help="seconds per cell (default: nbgrader_config.py)")
     args = parser.parse_args(argv)
-    outcomes = grade(args.course, args.assignment, args.timeout)
-    text = report(args.assignment, outcomes)
-    (args.course / f"grading_report_{args.assignment}.md").write_text(text, encoding="utf-8")
-    print(text)
-    if any(not o.graded for o in outcomes):
-        print(f"NOT GRADED: {', '.join(o.student for o in outcomes if not o.graded)} "
-              f"(see {args.course / f'grading_report_{args.assignment}.md'})", file=sys.stderr)
-        return 1
-    return 0
+    outcomes, path, status = grade_and_report(args.course, args.assignment, args.timeout)
+    print(path.read_text(encoding="utf-8"))
+    if status:
+        print(f"NOT GRADED: {', '.join(o.student for o in outcomes if not o.graded)} (see {path})", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

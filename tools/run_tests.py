@@ -5,7 +5,8 @@ found on the machine or built once per machine from Debian's archive); the lab p
 tests on the reference interpreter (3.14), then on 3.15, 3.13, 3.12 and 3.11 when those
 interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded
 builds 3.14t and 3.15t; the toolchain tests
-(notebook conventions, requirements, the nbgrader round trip of every assignment); every lab
+(notebook conventions, requirements, the nbgrader round trip of every assignment); a whole
+course on a real JupyterHub (tests/hub: release, fetch, submit, collect, autograde, feedback); every lab
 notebook under strict nbval (in parallel by file, except the timing-sensitive labs, which run
 alone); the book build (warnings are errors); the built site's checks; and the browser suite
 when it exists. Every stage runs even if an earlier one failed, so one run shows every problem;
@@ -30,7 +31,7 @@ FREE_THREADED = ("3.14t", "3.15t")
 FT_TESTS = ["tests/test_gil.py"]
 # Labs whose cells measure time or threads: never beside another notebook.
 SERIAL_NOTEBOOKS = ("gil", "event_loop", "optimization")
-UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/site", "--ignore=tests/browser"]
+UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/hub", "--ignore=tests/site", "--ignore=tests/browser"]
 # Any python3 runs the provisioning tool (it needs only the standard library).
 BOOT = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), PY)
 
@@ -75,6 +76,8 @@ def stages() -> list[tuple[str, list[list[str]]]]:
             ["env", "PYTHONPATH=src", *pytest(str(venv / "bin" / "python"), *FT_TESTS)],
         ]))
     plan.append(("toolchain: notebooks, requirements, assignments", [pytest(PY, "-n", "2", "tests/toolchain")]))
+    # A whole nbgrader course on a real JupyterHub on 127.0.0.1 (its proxy from npm).
+    plan.append(("JupyterHub course: release to feedback", [["bash", "tools/hub_deps.sh"], pytest(PY, "tests/hub")]))
     parallel, serial = notebooks()
     nb_cmds = ([nbval(parallel, True)] if parallel else []) + ([nbval(serial, False)] if serial else [])
     plan.append(("notebooks under strict nbval", nb_cmds))

@@ -24,9 +24,20 @@ def _grade_id(cell):
     return cell["metadata"].get("nbgrader", {}).get("grade_id")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
+ORACLE = """
+import linecache, sys
+
+
+def shipping_fee(weight_lb, international=False, tier="none"):
+    caller = sys._getframe(1)  # reads the hidden test that called it
+    return linecache.getline(caller.f_code.co_filename, caller.f_lineno)
+"""
+
+
+def _course(tmp_path):
+    """A scratch course holding shipping_fee, its release, and one submission per accident."""
+    course = tmp_path / "course"
+    course.mkdir()
     shutil.copy(ROOT / "assignments" / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "assignments" / "source" / NAME, course / "source" / NAME)
     assignments.generate(course, [NAME])
@@ -54,17 +65,22 @@ def graded(tmp_path_factory):
             cell["metadata"]["nbgrader"]["solution"] = True
     submit("tampered", nb)
     submit("renamed", right, f"{NAME}-Copy1.ipynb")
+    submit("oracle", assignments._with_answers(course / "release" / NAME / f"{NAME}.ipynb", {NAME: ORACLE}))
     for student, tail in (("dead_kernel", "\nimport os\nos._exit(1)\n"), ("endless", ENDLESS)):
         nb = copy.deepcopy(right)
         cell = next(c for c in nb["cells"] if _grade_id(c) == NAME)
         cell["source"] = "".join(cell["source"]) + tail
         submit(student, nb)
-    outcomes = {o.student: o for o in course_grading.grade(course, NAME, timeout=3)}
-    return course, outcomes
+    return course
 
 
-def test_repairable_submissions_are_graded_in_full_and_the_repair_is_reported(graded):
-    _, outcomes = graded
+def test_ungraded_submissions_are_repaired_or_named_and_all_graded_ones_get_feedback(tmp_path):
+    """One test, not several sharing a fixture: under pytest-xdist each would grade the batch."""
+    course = _course(tmp_path)
+    outcomes, report_path, status = course_grading.grade_and_report(course, NAME, timeout=3)
+    outcomes = {o.student: o for o in outcomes}
+
+    # Repairable accidents: graded in full, the repair named in the report.
     expected = {"copied_cell": "appears twice", "tampered": "restored from the release",
                 "renamed": "renamed to 'shipping_fee.ipynb'", "hand_placed": "timestamp.txt"}
     for student, repair in expected.items():
@@ -74,40 +90,30 @@ def test_repairable_submissions_are_graded_in_full_and_the_repair_is_reported(gr
     assert any("grade" in r and "test_weight_surcharge" in r for r in outcomes["tampered"].repairs)
     assert any("solution" in r and "test_bad_input" in r for r in outcomes["tampered"].repairs)
 
-
-def test_ungradable_submissions_are_named_with_their_reason(graded):
-    course, outcomes = graded
+    # Unrepairable ones: named with their reason, never a silent 0; the exit status says so.
+    assert status == 1
     assert not outcomes["dead_kernel"].graded
     assert "Kernel died" in " ".join(outcomes["dead_kernel"].problems), outcomes["dead_kernel"]
     assert not outcomes["endless"].graded
     assert "time limit" in " ".join(outcomes["endless"].problems), outcomes["endless"]
-    text = course_grading.report(NAME, list(outcomes.values()))
-    ungraded_section = text.split("## Graded after a repair")[0]
+    text = report_path.read_text()
+    ungraded_section = text.split("## Read by hand")[0]
     assert "NOT GRADED: 2 submission(s)" in ungraded_section
     assert "**dead_kernel**" in ungraded_section and "**endless**" in ungraded_section
     assert "- endless: NOT GRADED" in text and "- renamed: 10/10" in text
 
+    # The oracle reads the hidden tests through its caller's frame: graded, and listed for a human.
+    assert outcomes["oracle"].graded and outcomes["oracle"].review, outcomes["oracle"]
+    assert "**oracle**" in text.split("## Read by hand")[1].split("## Graded after a repair")[0]
 
-def test_the_command_line_fails_when_a_submission_is_ungraded(graded):
-    course, _ = graded
-    # Grading again is idempotent: the repairs are already made, the broken two stay broken.
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "course_grading.py"), NAME, "--course", str(course),
-                             "--timeout", "3"], capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
-    assert result.returncode == 1, result
-    assert "NOT GRADED: dead_kernel, endless" in result.stderr
-    assert (course / f"grading_report_{NAME}.md").read_text().startswith(f"# Autograde report: {NAME}")
-
-
-def test_feedback_is_released_for_submissions_placed_by_hand(graded):
-    course, _ = graded
+    # Feedback for every graded submission, although all were placed by hand (no timestamp.txt).
     exchange = course / "exchange"
-    exchange.mkdir(exist_ok=True)
+    exchange.mkdir()
     env = dict(os.environ, PYTHONHASHSEED="0", PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
-    for command in ("generate_feedback", "release_feedback"):
-        result = subprocess.run([nbgrader, command, NAME, f"--Exchange.root={exchange}", "--force"],
-                                cwd=course, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert "FileNotFoundError" not in result.stdout + result.stderr
-    released = {p.name.split("+")[0] for p in (exchange / "python-internals-lab" / "feedback").glob("*.html")}
-    assert len(released) >= 4, released  # one feedback file per graded submission (named by hash)
+    for command in (["generate_feedback", NAME, "--force"], ["release_feedback", NAME, f"--Exchange.root={exchange}"]):
+        result = subprocess.run([nbgrader, *command], cwd=course, env=env, capture_output=True, text=True)
+        assert result.returncode == 0 and "FileNotFoundError" not in result.stdout + result.stderr, result.stdout + result.stderr
+    released = list((exchange / "python-internals-lab" / "feedback").glob("*.html"))
+    graded_ones = [s for s, o in outcomes.items() if (course / "autograded" / s / NAME).is_dir()]
+    assert len(released) == len(graded_ones) >= 6, (released, graded_ones)
