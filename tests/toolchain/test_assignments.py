@@ -153,3 +153,43 @@ def test_the_leak_check_finds_a_published_solution(monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "_published_code", lambda: ["x = 1", *lines[2:6], "y = 2"])
     with pytest.raises(AssertionError, match="shipping_fee/shipping_fee"):
         test_the_published_site_holds_no_graded_solution()
+
+
+_RUN_CELLS = """
+import io, json, sys, contextlib
+notebook = json.load(open(sys.argv[1]))
+namespace = {"__name__": "__main__"}
+for cell in notebook["cells"]:
+    meta = cell["metadata"].get("nbgrader", {})
+    if cell["cell_type"] != "code":
+        continue
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile("".join(cell["source"]), meta.get("grade_id", "?"), "exec"), namespace)
+        if meta.get("grade"):
+            print(meta["grade_id"], "pass")
+    except Exception as error:
+        print(meta.get("grade_id"), "FAIL", error)
+"""
+
+
+@pytest.mark.parametrize("version", ["3.13", "3.15", "3.12"])
+def test_evalloop_reference_on_other_kernels_passes_or_names_the_kernel(version):
+    """The evalloop VM reads 3.13-3.15 bytecode: its reference passes there (3.15 included, for
+    the next move of the reference), and on 3.12 the VM checks fail with a message naming the
+    kernel to use, not with wrong marks. The cells run in a plain interpreter, not a kernel."""
+    python = ROOT / f".venv-{version}" / "bin" / "python"
+    if not python.exists():
+        pytest.skip(f"no .venv-{version}")
+    import subprocess
+    notebook = ROOT / "assignments" / "source" / "evalloop" / "evalloop.ipynb"
+    result = subprocess.run([str(python), "-c", _RUN_CELLS, str(notebook)], capture_output=True, text=True,
+                            env={"PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert set(lines) == {"test_predict_stack", "test_binary_op_basic", "test_binary_op_order", "test_handler_for"}, result
+    if version == "3.12":
+        assert lines["test_predict_stack"] == lines["test_handler_for"] == "pass", lines
+        for cell in ("test_binary_op_basic", "test_binary_op_order"):
+            assert lines[cell].startswith("FAIL") and "Python 3.14" in lines[cell], lines
+    else:
+        assert all(outcome == "pass" for outcome in lines.values()), lines
