@@ -1,7 +1,7 @@
 """The nbgrader course: generate the student release, and grade submissions for the tests.
 
     python tools/assignments.py generate     # assignments/release/<name>/ for every assignment
-    python tools/assignments.py roundtrip    # grade the reference, the release and every fixture
+    python tools/assignments.py roundtrip [NAME...]  # grade the reference, the release, every fixture
 
 The round trip works in a temporary copy of the course, so the repository's gradebook and
 release are untouched. Submissions:
@@ -28,7 +28,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "assignments"
-SUBMISSIONS = ("reference", "release")
 # The first hidden block of every graded cell: stderr cannot zero the cell, and `_exact` compares
 # answers by exact type all the way down (tests/toolchain/test_assignments.py checks it is there).
 GRADER_PREAMBLE = (ROOT / "assignments" / "grader_preamble.txt").read_text(encoding="utf-8")
@@ -174,10 +173,20 @@ def main(argv: list[str]) -> int:
         print(f"student release written to {COURSE / 'release'}: {', '.join(assignment_names())}")
         return 0
     if argv[:1] == ["roundtrip"]:
-        for name in assignment_names():
+        wrong = []
+        for name in argv[1:] or assignment_names():
+            declared = {f.name: f for f in fixtures(name)}
             for student, graded in roundtrip(name).items():
-                print(f"{name:20} {student:10} {graded.score:g}/{graded.max_score:g}")
-        return 0
+                fixture = declared.get(student)
+                want = graded.max_score if student == "reference" else 0 if student == "release" else fixture.score
+                mark = "ok" if graded.score == want else f"EXPECTED {want:g}"
+                if graded.score != want:
+                    wrong.append(f"{name}/{student}")
+                verdict = fixture.verdict if fixture else student
+                print(f"{name:14} {student:28} {verdict:9} {graded.score:g}/{graded.max_score:g} {mark}")
+        if wrong:
+            print(f"scores differ from the declared ones: {', '.join(wrong)}", file=sys.stderr)
+        return 1 if wrong else 0
     print(__doc__)
     return 2
 
