@@ -1,13 +1,18 @@
 """The nbgrader course: generate the student release, and grade submissions for the tests.
 
     python tools/assignments.py generate     # assignments/release/<name>/ for every assignment
-    python tools/assignments.py roundtrip    # grade reference, release and partial submissions
+    python tools/assignments.py roundtrip [NAME...]  # grade the reference, the release, every fixture
 
 The round trip works in a temporary copy of the course, so the repository's gradebook and
 release are untouched. Submissions:
 - "reference": the instructor's source notebook (solutions filled in);
 - "release": the student release, unmodified;
-- "partial": the release with answer cells replaced by assignments/fixtures/<name>/partial.py.
+- one per fixture, assignments/fixtures/<name>/<fixture>.py: the release with answer cells
+  replaced by the fixture's `# grade_id: <id>` sections. Each fixture declares its expected
+  score (`# score: N`) and whether it is a right answer (`# verdict: right`, which must score
+  full marks) or a wrong one (`# verdict: wrong`, below full marks).
+
+Every graded cell's hidden tests start with GRADER_PREAMBLE (see book/instructors.md).
 """
 from __future__ import annotations
 
@@ -23,7 +28,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "assignments"
-SUBMISSIONS = ("reference", "release", "partial")
+# The first hidden block of every graded cell: stderr cannot zero the cell, and `_exact` compares
+# answers by exact type all the way down (tests/toolchain/test_assignments.py checks it is there).
+GRADER_PREAMBLE = (ROOT / "assignments" / "grader_preamble.txt").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Fixture:
+    assignment: str
+    name: str
+    verdict: str          # "right" or "wrong"
+    score: float          # the score it must get
+    answers: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,20 @@ def parse_fixture(path: Path) -> dict[str, str]:
     return {gid: "\n".join(lines).strip() + "\n" for gid, lines in sections.items()}
 
 
+def load_fixture(path: Path) -> Fixture:
+    """A fixture file: its answers, and the `# verdict:` and `# score:` it declares."""
+    text = path.read_text(encoding="utf-8")
+    verdict = re.search(r"^# verdict: (right|wrong)\s*$", text, re.M)
+    score = re.search(r"^# score: ([0-9.]+)\s*$", text, re.M)
+    if not verdict or not score:
+        raise ValueError(f"{path} must declare '# verdict: right|wrong' and '# score: N'")
+    return Fixture(path.parent.name, path.stem, verdict.group(1), float(score.group(1)), parse_fixture(path))
+
+
+def fixtures(name: str) -> list[Fixture]:
+    return [load_fixture(p) for p in sorted((COURSE / "fixtures" / name).glob("*.py"))]
+
+
 def _with_answers(release: Path, answers: dict[str, str]) -> dict:
     nb = json.loads(release.read_text(encoding="utf-8"))
     seen = set()
@@ -101,7 +131,8 @@ def _with_answers(release: Path, answers: dict[str, str]) -> dict:
 
 
 def roundtrip(name: str) -> dict[str, Graded]:
-    """Autograde the three submissions of one assignment in a scratch course; return the grades."""
+    """Autograde the reference, the release and every fixture of one assignment in a scratch
+    course; return the grades by student (a fixture's student is its file name)."""
     from nbgrader.api import Gradebook
 
     with tempfile.TemporaryDirectory(prefix=f"nbgrader-{name}-") as tmp:
@@ -111,8 +142,10 @@ def roundtrip(name: str) -> dict[str, Graded]:
         generate(course, [name])
         source_nb = course / "source" / name / f"{name}.ipynb"
         release_nb = course / "release" / name / f"{name}.ipynb"
-        partial = _with_answers(release_nb, parse_fixture(COURSE / "fixtures" / name / "partial.py"))
-        for student in SUBMISSIONS:
+        students = {"reference": None, "release": None}
+        for fixture in fixtures(name):
+            students[fixture.name] = _with_answers(release_nb, fixture.answers)
+        for student, notebook in students.items():
             target = course / "submitted" / student / name / f"{name}.ipynb"
             target.parent.mkdir(parents=True)
             if student == "reference":
@@ -120,11 +153,11 @@ def roundtrip(name: str) -> dict[str, Graded]:
             elif student == "release":
                 shutil.copy(release_nb, target)
             else:
-                target.write_text(json.dumps(partial, indent=1), encoding="utf-8")
+                target.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         _nbgrader(course, "autograde", name)
         grades = {}
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-            for student in SUBMISSIONS:
+            for student in students:
                 notebook = gb.find_submission_notebook(name, name, student)
                 cells = tuple(
                     CellGrade(g.name, float(g.auto_score or 0), float(g.max_score))
@@ -140,10 +173,20 @@ def main(argv: list[str]) -> int:
         print(f"student release written to {COURSE / 'release'}: {', '.join(assignment_names())}")
         return 0
     if argv[:1] == ["roundtrip"]:
-        for name in assignment_names():
+        wrong = []
+        for name in argv[1:] or assignment_names():
+            declared = {f.name: f for f in fixtures(name)}
             for student, graded in roundtrip(name).items():
-                print(f"{name:20} {student:10} {graded.score:g}/{graded.max_score:g}")
-        return 0
+                fixture = declared.get(student)
+                want = graded.max_score if student == "reference" else 0 if student == "release" else fixture.score
+                mark = "ok" if graded.score == want else f"EXPECTED {want:g}"
+                if graded.score != want:
+                    wrong.append(f"{name}/{student}")
+                verdict = fixture.verdict if fixture else student
+                print(f"{name:14} {student:28} {verdict:9} {graded.score:g}/{graded.max_score:g} {mark}")
+        if wrong:
+            print(f"scores differ from the declared ones: {', '.join(wrong)}", file=sys.stderr)
+        return 1 if wrong else 0
     print(__doc__)
     return 2
 

@@ -4,10 +4,11 @@ Stages, in order: the interpreters (`make python`: CPython 3.14, 3.14t, 3.15 and
 found on the machine or built once per machine from Debian's archive); the lab package's unit
 tests on the reference interpreter (3.14), then on 3.15, 3.13, 3.12 and 3.11 when those
 interpreters exist (each in its own .venv-3.x); the GIL lab's tests under the free-threaded
-builds 3.14t and 3.15t; CPython's own `Lib/test` modules run in the teaching VM and compared
+builds 3.14t and 3.15t (with the memory lab's); CPython's own `Lib/test` modules run in the teaching VM and compared
 with CPython (tools/vm_libtest.py, against tests/vm_libtest/expected_failures.toml); the fuzz stage
 (tests/fuzz, a seeded sample on 3.14); the toolchain tests
-(notebook conventions, requirements, the nbgrader round trip of every assignment); every lab
+(notebook conventions, requirements, the nbgrader round trip of every assignment); a whole
+course on a real JupyterHub (tests/hub: release, fetch, submit, collect, autograde, feedback); every lab
 notebook under strict nbval (in parallel by file, except the timing-sensitive labs, which run
 alone); the book build (warnings are errors); the built site's checks; and the browser suite
 when it exists. Every stage runs even if an earlier one failed, so one run shows every problem;
@@ -32,7 +33,8 @@ FREE_THREADED = ("3.14t", "3.15t")
 FT_TESTS = ["tests/test_gil.py", "tests/test_memory.py"]
 # Labs whose cells measure time or threads: never beside another notebook.
 SERIAL_NOTEBOOKS = ("gil", "event_loop", "optimization")
-UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/site", "--ignore=tests/browser", "--ignore=tests/fuzz"]
+UNIT = ["tests", "--ignore=tests/toolchain", "--ignore=tests/hub", "--ignore=tests/site", "--ignore=tests/browser",
+        "--ignore=tests/fuzz"]
 # Any python3 runs the provisioning tool (it needs only the standard library).
 BOOT = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), PY)
 
@@ -82,6 +84,8 @@ def stages() -> list[tuple[str, list[list[str]]]]:
     # player, each input watched for 10 s in a worker process (about 2.5 minutes on two busy cores).
     plan.append(("fuzz: pipeline, VM and player (seeded)", [pytest(PY, "-rxX", "tests/fuzz")]))
     plan.append(("toolchain: notebooks, requirements, assignments", [pytest(PY, "-n", "2", "tests/toolchain")]))
+    # A whole nbgrader course on a real JupyterHub on 127.0.0.1 (its proxy from npm).
+    plan.append(("JupyterHub course: release to feedback", [["bash", "tools/hub_deps.sh"], pytest(PY, "tests/hub")]))
     parallel, serial = notebooks()
     nb_cmds = ([nbval(parallel, True)] if parallel else []) + ([nbval(serial, False)] if serial else [])
     plan.append(("notebooks under strict nbval", nb_cmds))
