@@ -16,8 +16,10 @@ notebook outputs, so the labs stay byte-identical to what nbval checks.
   notebook stores widget state, even when no output shows a widget (labs 1 and 2 did). A page
   loads it only when its body holds a widget view.
 - Figures: readable_svg gives every inline SVG a viewBox and a readable minimum width.
-- Search buttons: their aria-label ("Search") missed their visible text ("Search Ctrl+K"),
-  which WCAG 2.5.3 (label in name) asks for; without the label, the name is the visible text.
+- Accessible names: the search buttons' aria-label ("Search") missed their visible text
+  ("Search Ctrl+K"), and so did myst-nb's output toggles ("Toggle hidden content" on "Show code
+  cell output"); WCAG 2.5.3 (label in name) asks for it. Without the label, the name is the
+  visible text.
 """
 from __future__ import annotations
 
@@ -89,7 +91,8 @@ def _widgets_only_where_shown(app, context):
     if WIDGET_VIEW in context.get("body", ""):
         return
     manager = {str(path) for path in (app.config.nb_ipywidgets_js or {})}
-    context["script_files"] = [s for s in scripts if _script_name(s) not in manager
+    # Sphinx files them under _static/ (html_static_path holds book/_vendor/widgets/).
+    context["script_files"] = [s for s in scripts if _script_name(s).removeprefix("_static/") not in manager
                                and _script_attrs(s).get("type") != WIDGET_STATE]
 
 
@@ -121,14 +124,17 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 _SEARCH_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
+_SUMMARY_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
 
 
-def _label_search_buttons(app, exception):
+def _names_match_visible_text(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         new = _SEARCH_LABEL.sub(r"\1", text)
+        # myst-nb's "Show code cell output" toggles: the visible text is the better name.
+        new = _SUMMARY_LABEL.sub("<summary>", new)
         if new != text:
             page.write_text(new, encoding="utf-8")
 
@@ -137,5 +143,5 @@ def setup(app):
     app.connect("config-inited", _add_templates)
     # After every other html-page-context handler has added its scripts and buttons.
     app.connect("html-page-context", _page_context, priority=900)
-    app.connect("build-finished", _label_search_buttons)
+    app.connect("build-finished", _names_match_visible_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

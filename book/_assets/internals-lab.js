@@ -1,0 +1,44 @@
+/* Every region of an article that scrolls (a wide code cell, figure or table, the trace
+   player's bytecode listing) can be reached and scrolled from the keyboard: it gets a tab stop
+   (WCAG 2.1.1; axe's scrollable-region-focusable). Widgets and trace players draw their
+   content after the page loads, so the check runs again whenever the article changes. */
+(function () {
+  "use strict";
+  function scrolls(el) {
+    var style = getComputedStyle(el);
+    var x = (style.overflowX === "auto" || style.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1;
+    var y = (style.overflowY === "auto" || style.overflowY === "scroll") && el.scrollHeight > el.clientHeight + 1;
+    return x || y;
+  }
+  function addTabStops() {
+    var article = document.querySelector(".bd-article");
+    if (!article) return;
+    var all = article.querySelectorAll("pre, div, figure, ol, table");
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (!el.hasAttribute("tabindex") && scrolls(el)) {
+        el.setAttribute("tabindex", "0");
+        if (!el.hasAttribute("aria-label") && !el.hasAttribute("role")) {
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", "scrollable content");
+        }
+      }
+    }
+  }
+  var pending = null;
+  function later() {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(function () { pending = null; addTabStops(); }, 50);
+  }
+  function start() {
+    addTabStops();
+    var article = document.querySelector(".bd-article");
+    if (article && window.MutationObserver) {
+      new MutationObserver(later).observe(article, { childList: true, subtree: true });
+    }
+    window.addEventListener("resize", later);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  window.addEventListener("load", later);
+})();
