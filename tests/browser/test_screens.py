@@ -105,3 +105,12 @@ def test_trace_player_code_is_legible_in_dark_mode(site_url, visit):
     page = visit(site_url + CHAPTER, color_scheme="dark").page
     assert page.locator(".internals-lab-player").count() > 0
     assert contrast_of_code_in_players(page) == []
+
+
+def test_search_page_icon_does_not_cover_the_query(site_url, visit):
+    page = visit(site_url + "search.html?q=bytecode", viewport=PHONE).page
+    form = page.locator(".bd-search-container form.bd-search")
+    icon = form.locator(".fa-magnifying-glass").bounding_box()
+    text_starts = form.locator("input").evaluate(
+        "i => i.getBoundingClientRect().left + parseFloat(getComputedStyle(i).paddingLeft)")
+    assert icon["x"] + icon["width"] <= text_starts
