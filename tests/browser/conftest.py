@@ -30,6 +30,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "screenshots"
+DESKTOP = (1280, 900)
+PHONE = (390, 844)  # a common phone's CSS viewport
 
 
 def site_pages(site: Path = SITE) -> list[str]:
@@ -89,8 +91,10 @@ def browser():
 class Visit:
     """One page load with everything the page asked the network for and complained about."""
 
-    def __init__(self, browser, url: str, viewport=(1280, 900)):
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    def __init__(self, browser, url: str, viewport=DESKTOP, color_scheme: str = "light"):
+        # The book's theme follows the reader's system setting (default_mode: auto).
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                           color_scheme=color_scheme)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.failed: list[str] = []

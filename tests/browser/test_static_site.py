@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, SITE, Visit, site_pages
+from .screens import svg_problems
 from .widgets import dead_controls, widget_views_unrendered
 
 PAGES = site_pages()
@@ -15,6 +16,10 @@ PAGES = site_pages()
 
 def _config_repository() -> str:
     return re.search(r"(?m)^repository:\s*\n\s+url:\s*(\S+)", (ROOT / "_config.yml").read_text()).group(1)
+
+
+def _config_hub() -> str:
+    return re.search(r"(?m)^\s*jupyterhub_url:\s*(\S*)", (ROOT / "_config.yml").read_text()).group(1).strip("\"'")
 
 
 def test_the_site_has_pages():
@@ -45,6 +50,7 @@ def test_figures_are_visible_and_described(page_path, site_url, visit):
     missing_alt = page.evaluate("""() => [...document.querySelectorAll('main img')]
         .filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)""")
     assert missing_alt == []
+    assert svg_problems(page) == []  # every SVG has a viewBox, and readable text at desktop width
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('figure.internals-lab-figure')]
         .filter(f => !(f.getAttribute('aria-label') || '').trim()).length""")
     assert unlabelled == 0
@@ -67,15 +73,6 @@ def test_headings_do_not_skip_levels(page_path, site_url, visit):
     assert skips == []
 
 
-@pytest.mark.parametrize("page_path", PAGES)
-def test_axe_finds_no_critical_violations(page_path, site_url, visit, axe_source):
-    page = visit(site_url + page_path).page
-    page.add_script_tag(content=axe_source)
-    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                               ".filter(v => v.impact === 'critical').map(v => v.id + ': ' + v.help)")
-    assert violations == []
-
-
 def test_lab_pages_have_launch_buttons(site_url, visit):
     repo = _config_repository().removeprefix("https://github.com/")
     for page_path in (p for p in PAGES if p.startswith("notebooks/")):
@@ -83,7 +80,8 @@ def test_lab_pages_have_launch_buttons(site_url, visit):
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         assert any(h.startswith(f"https://mybinder.org/v2/gh/{repo}/") for h in hrefs), page_path
         assert any(h.startswith(f"https://colab.research.google.com/github/{repo}/") for h in hrefs), page_path
-        assert any("git-pull" in h for h in hrefs), page_path
+        # JupyterHub only when _config.yml names a hub (test_screens checks the menu's items).
+        assert any("git-pull" in h for h in hrefs) == bool(_config_hub()), page_path
 
 
 def test_search_finds_bytecode(site_url, visit):

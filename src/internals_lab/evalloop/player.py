@@ -238,8 +238,8 @@ def step_panel_html(data: PlayerData, index: int) -> str:
         f'<p class="ilp-instr"><code>{_e(step.offset)} {_e(step.opname)} {_e(step.argrepr)}</code>'
         f' in <code>{_e(step.function)}</code>, {_e(where)}{raised}</p>'
         f'<div class="ilp-cols">'
-        f'<div><div class="ilp-h">stack before</div><ol class="ilp-stack ilp-before">{_stack_html(step.stack_before)}</ol></div>'
-        f'<div><div class="ilp-h">stack after</div><ol class="ilp-stack ilp-after">{_stack_html(step.stack_after)}</ol></div>'
+        f'<div><div class="ilp-h">stack before (top first)</div><ol class="ilp-stack ilp-before">{_stack_html(step.stack_before)}</ol></div>'
+        f'<div><div class="ilp-h">stack after (top first)</div><ol class="ilp-stack ilp-after">{_stack_html(step.stack_after)}</ol></div>'
         f'<div><div class="ilp-h">frames</div><ol class="ilp-frames">{frames}</ol></div>'
         f'</div>'
         f'<div class="ilp-h">locals</div><table class="ilp-locals"><tbody>{locals_rows}</tbody></table>'
@@ -314,8 +314,8 @@ function draw(){
  panel.innerHTML='<div class="ilp-panel"><pre class="ilp-source" aria-label="source code">'+src(s.span)+'</pre>'+
   '<div class="ilp-side"><p class="ilp-instr"><code>'+esc(s.off)+' '+esc(s.op)+' '+esc(s.arg)+'</code> in <code>'+esc(s.fn)+'</code>, '+
   (s.line?'line '+s.line:'no source line')+(s.raised?' <strong class="ilp-raised">raised an exception</strong>':'')+'</p>'+
-  '<div class="ilp-cols"><div><div class="ilp-h">stack before</div><ol class="ilp-stack ilp-before">'+stack(s.before)+'</ol></div>'+
-  '<div><div class="ilp-h">stack after</div><ol class="ilp-stack ilp-after">'+stack(s.after)+'</ol></div>'+
+  '<div class="ilp-cols"><div><div class="ilp-h">stack before (top first)</div><ol class="ilp-stack ilp-before">'+stack(s.before)+'</ol></div>'+
+  '<div><div class="ilp-h">stack after (top first)</div><ol class="ilp-stack ilp-after">'+stack(s.after)+'</ol></div>'+
   '<div><div class="ilp-h">frames</div><ol class="ilp-frames">'+fr+'</ol></div></div>'+
   '<div class="ilp-h">locals</div><table class="ilp-locals"><tbody>'+loc+'</tbody></table>'+
   '<div class="ilp-h">bytecode of <code class="ilp-code">'+esc(s.fn)+'</code></div><ol class="ilp-listing">'+lst+'</ol></div></div>'+
@@ -389,7 +389,7 @@ class TracePlayer:
             f"arrow keys step when the player has focus)</small></p>"
             f'<div class="ilp-controls">'
             f'<button type="button" data-action="first" aria-label="first step">&#xAB; first</button>'
-            f'<button type="button" data-action="back" aria-label="previous step">&#x2039; back</button>'
+            f'<button type="button" data-action="back" aria-label="back one step">&#x2039; back</button>'
             f'<button type="button" data-action="forward" aria-label="next step">next &#x203A;</button>'
             f'<button type="button" data-action="last" aria-label="last step">last &#xBB;</button>'
             f'<input type="range" min="0" max="{max(n - 1, 0)}" value="0" step="1" aria-label="step">'

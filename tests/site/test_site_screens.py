@@ -1,0 +1,161 @@
+"""The built site's menus, launch buttons, figures and weight, read from the HTML (issue 21).
+
+The browser suite (tests/browser/test_screens.py) drives the same pages on a phone and in dark
+mode; these checks need no browser and name the page at fault.
+"""
+import json
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+PAGES = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts) if SITE.is_dir() else []
+CONFIG = (ROOT / "_config.yml").read_text(encoding="utf-8")
+REPO = urlsplit(re.search(r"(?m)^repository:\s*\n\s+url:\s*(\S+)", CONFIG).group(1)).path.strip("/")
+BRANCH = re.search(r"(?m)^repository:\s*\n(?:\s+\S.*\n)*?\s+branch:\s*(\S+)", CONFIG).group(1)
+HUB = re.search(r"(?m)^\s*jupyterhub_url:\s*(\S*)", CONFIG).group(1).strip("\"'")
+# Binder opens a notebook in JupyterLab; Colab opens a notebook from GitHub. Nothing else works.
+BINDER = re.compile(rf"https://mybinder\.org/v2/gh/{re.escape(REPO)}/{re.escape(BRANCH)}\?urlpath=lab/tree/(.+)")
+COLAB = re.compile(rf"https://colab\.research\.google\.com/github/{re.escape(REPO)}/blob/{re.escape(BRANCH)}/(.+)")
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(SITE).as_posix()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    if not (SITE / "index.html").is_file():
+        pytest.fail("no built site: run `make book` (make test builds it before this stage)")
+
+
+def test_no_page_has_the_theme_top_bar_or_a_second_copy_of_a_toggle():
+    wrong = []
+    for path in PAGES:
+        text = _text(path)
+        header = re.search(r'<header id="pst-header"[^>]*>(.*?)</header>', text, re.S)
+        if header and header.group(1).strip():
+            wrong.append((_rel(path), "a theme top bar with content"))
+        for toggle in ("primary-toggle", "secondary-toggle"):
+            count = len(re.findall(rf'<button class="[^"]*\b{toggle}\b', text))
+            if count > 1:
+                wrong.append((_rel(path), f"{count} x {toggle}"))
+    assert wrong == []
+
+
+def test_launch_links_take_only_the_forms_that_work():
+    wrong = []
+    for path in PAGES:
+        for href in re.findall(r'href="([^"]+)"', _text(path)):
+            href = href.replace("&amp;", "&")
+            if "mybinder.org" in href or "colab.research.google.com" in href:
+                m = BINDER.fullmatch(href) or COLAB.fullmatch(href)
+                if not m or not m.group(1).endswith(".ipynb") or not (ROOT / m.group(1)).is_file():
+                    wrong.append((_rel(path), href))
+            elif "git-pull" in href and not (HUB and href.startswith(HUB.rstrip("/") + "/")):
+                wrong.append((_rel(path), href))
+    assert wrong == []
+
+
+def test_every_lab_page_launches_its_own_notebook():
+    for path in sorted((SITE / "notebooks").glob("*.html")):
+        notebook = f"notebooks/{path.stem}.ipynb"
+        hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', _text(path))]
+        assert any((m := BINDER.fullmatch(h)) and m.group(1) == notebook for h in hrefs), path.name
+        assert any((m := COLAB.fullmatch(h)) and m.group(1) == notebook for h in hrefs), path.name
+        assert any("git-pull" in h for h in hrefs) == bool(HUB), path.name
+
+
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07"])
+def test_a_chapter_links_its_lab_in_the_header_and_its_opening(number):
+    chapter = next((SITE / "book").glob(f"{number}_*.html"))
+    lab = next((SITE / "notebooks").glob(f"{number}_*.html")).name
+    text = _text(chapter)
+    assert re.search(rf'<a href="\.\./notebooks/{re.escape(lab)}"[^>]*class="btn btn-sm btn-chapter-lab"', text)
+    article = text[text.index('<article class="bd-article">'):]
+    opening = article[:article.index("<h2")] if "<h2" in article else article
+    assert f'href="../notebooks/{lab}' in opening, "the lab is not linked before the first section"
+
+
+def test_the_widget_manager_loads_only_where_a_widget_shows():
+    wrong = []
+    for path in PAGES:
+        text = _text(path)
+        shows = "application/vnd.jupyter.widget-view+json" in text
+        loads = "_static/widgets/embed-amd.js" in text
+        stores = "application/vnd.jupyter.widget-state+json" in text
+        if loads != shows or stores != shows:
+            wrong.append((_rel(path), f"widget shown: {shows}, manager loaded: {loads}, state stored: {stores}"))
+    assert wrong == []
+
+
+def test_every_svg_has_a_viewbox_even_inside_stored_widget_state():
+    missing = []
+    for path in PAGES:
+        # Widget state holds SVG inside JSON strings, where quotes are escaped.
+        text = _text(path).replace('\\"', '"')
+        missing += [(_rel(path), tag[:80]) for tag in re.findall(r"<svg\b[^>]*>", text) if "viewBox=" not in tag]
+    assert missing == []
+
+
+def test_svg_text_has_a_floor_at_its_smallest_width():
+    """A figure never shrinks below the width at which its smallest text is 10 px."""
+    small = []
+    for path in PAGES:
+        text = _text(path).replace('\\"', '"')
+        for m in re.finditer(r"<svg\b([^>]*)>(.*?)</svg>", text, re.S):
+            attrs, body = m.groups()
+            if "<text" not in body:
+                continue
+            vb_width = float(re.search(r'viewBox="([^"]+)"', attrs).group(1).replace(",", " ").split()[2])
+            floor = re.search(r"min-width:\s*([\d.]+)px", attrs)
+            sizes = [float(s) for s in re.findall(r'font-size[=:]\s*"?([\d.]+)', attrs + body)] or [16.0]
+            shown = min(sizes) * float(floor.group(1)) / vb_width if floor else 0.0
+            if shown < 10:
+                small.append((_rel(path), attrs[:60], round(shown, 1)))
+    assert small == []
+
+
+def test_accessible_names_of_search_buttons_and_toggles_contain_their_text():
+    wrong = []
+    for path in PAGES:
+        text = _text(path)
+        if re.search(r'<button class="btn search-button-field[^>]*aria-label="Search"', text):
+            wrong.append((_rel(path), "search button"))
+        if '<summary aria-label="Toggle hidden content">' in text:
+            wrong.append((_rel(path), "output toggle"))
+    assert wrong == []
+
+
+def test_no_empty_general_index():
+    index = SITE / "genindex.html"
+    if index.exists():
+        jumpbox = re.search(r'<div class="genindex-jumpbox">(.*?)</div>', _text(index), re.S)
+        assert jumpbox and "<a " in jumpbox.group(1), "genindex.html has no entries"
+    assert not any('href="genindex.html"' in _text(p) or 'href="../genindex.html"' in _text(p) for p in PAGES)
+
+
+def test_readable_svg_adds_a_viewbox_that_draws_the_chart_unchanged():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        from readable_svg import readable_svgs
+    finally:
+        sys.path.remove(str(ROOT / "book" / "_ext"))
+    chart = '<svg width="520" height="90" font-size="12"><text x="1" y="2">a</text></svg>'
+    out = readable_svgs(chart)
+    assert 'viewBox="0 0 520 90"' in out
+    floor = float(re.search(r"min-width:([\d.]+)px", out).group(1))
+    assert 10 <= 12 * floor / 520 and floor <= 520  # readable, and no wider than it needs to be
+    # Graphviz: sizes in pt, a viewBox in pt; text too small even at natural size gets larger.
+    graph = '<svg width="75pt" height="20pt" viewBox="0.00 0.00 75.00 20.00"><text font-size="6.00">x</text></svg>'
+    floor = float(re.search(r"min-width:([\d.]+)px", readable_svgs(graph)).group(1))
+    assert 6 * floor / 75 >= 10 and floor > 75 * 4 / 3
+    assert readable_svgs("<p>no figure</p>") == "<p>no figure</p>"
