@@ -10,6 +10,10 @@ is a callback wrapped in a `Handle`. One iteration of the loop
 4. runs the callbacks that were ready at that moment, first in, first out. Callbacks they
    schedule wait for the next iteration, so one busy task cannot starve the others.
 
+A cancelled timer stays in the heap (removing it from the middle would cost a re-heapify) until
+it reaches the head, where step 1 drops it; but when more than half of a heap of over 100
+handles are cancelled, step 1 rebuilds the heap without them, with asyncio's thresholds.
+
 Tasks, futures, sleep and sockets are all built on `call_soon`, `call_at` and the selector.
 Nothing here is preemptive: a callback that does not return blocks everything.
 """
@@ -34,6 +38,13 @@ _running = threading.local()
 # The longest one wait may last; a timer far away (sleep(math.inf)) is reached in several
 # waits, as asyncio's MAXIMUM_SELECT_TIMEOUT does (select and time.sleep refuse huge values).
 MAXIMUM_WAIT = 24 * 3600.0
+
+# asyncio's thresholds for rebuilding the timer heap without its cancelled handles
+# (`_MIN_SCHEDULED_TIMER_HANDLES`, `_MIN_CANCELLED_TIMER_HANDLES_FRACTION` in base_events.py):
+# without them, a program that keeps cancelling long timeouts behind one live timer keeps
+# every cancelled handle, and grows the heap without bound.
+MIN_SCHEDULED_TIMER_HANDLES = 100
+MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 
 
 def get_running_loop() -> "EventLoop":
@@ -76,12 +87,20 @@ class Handle:
 class TimerHandle(Handle):
     """A Handle with a due time; the timer heap orders them by (when, sequence number)."""
 
-    __slots__ = ("when", "_seq")
+    __slots__ = ("when", "_seq", "_loop", "_scheduled")
 
-    def __init__(self, when, seq, callback, args):
+    def __init__(self, when, seq, callback, args, loop=None):
         super().__init__(callback, args)
         self.when = when
         self._seq = seq  # ties run in the order they were scheduled
+        self._loop = loop
+        self._scheduled = False  # in the loop's heap: the loop counts it when it is cancelled
+
+    def cancel(self) -> None:
+        # The loop counts cancelled handles still in its heap, to know when to rebuild it.
+        if not self._cancelled and self._loop is not None:
+            self._loop._timer_handle_cancelled(self)
+        super().cancel()
 
     def __lt__(self, other: "TimerHandle") -> bool:
         return (self.when, self._seq) < (other.when, other._seq)
@@ -91,6 +110,7 @@ class EventLoop:
     def __init__(self):
         self._ready: deque[Handle] = deque()
         self._timers: list[TimerHandle] = []
+        self._timer_cancelled_count = 0  # cancelled handles still in _timers
         self._selector = selectors.DefaultSelector()
         self._sequence = itertools.count()
         self._stopping = False
@@ -116,9 +136,14 @@ class EventLoop:
 
     def call_at(self, when: float, callback, *args) -> TimerHandle:
         self._check_open()
-        handle = TimerHandle(when, next(self._sequence), callback, args)
+        handle = TimerHandle(when, next(self._sequence), callback, args, self)
         heapq.heappush(self._timers, handle)
+        handle._scheduled = True
         return handle
+
+    def _timer_handle_cancelled(self, handle: TimerHandle) -> None:
+        if handle._scheduled:  # a handle already popped (due, or dropped) is not in the heap
+            self._timer_cancelled_count += 1
 
     def create_future(self) -> Future:
         return Future(self)
@@ -131,8 +156,22 @@ class EventLoop:
     # -- one iteration ---------------------------------------------------------------
     def _run_once(self) -> None:
         timers = self._timers
-        while timers and timers[0]._cancelled:  # cancelled timers cost nothing to skip
-            heapq.heappop(timers)
+        if (len(timers) > MIN_SCHEDULED_TIMER_HANDLES and
+                self._timer_cancelled_count / len(timers) > MIN_CANCELLED_TIMER_HANDLES_FRACTION):
+            # Mostly cancelled handles: rebuild the heap without them, one pass and a heapify.
+            live = []
+            for handle in timers:
+                if handle._cancelled:
+                    handle._scheduled = False
+                else:
+                    live.append(handle)
+            heapq.heapify(live)
+            self._timers = timers = live
+            self._timer_cancelled_count = 0
+        else:
+            while timers and timers[0]._cancelled:  # a cancelled head costs one pop to drop
+                self._timer_cancelled_count -= 1
+                heapq.heappop(timers)._scheduled = False
 
         if self._ready or self._stopping:
             timeout = 0
@@ -167,7 +206,10 @@ class EventLoop:
         now = self.time()
         while timers and timers[0].when <= now:
             handle = heapq.heappop(timers)
-            if not handle._cancelled:
+            handle._scheduled = False
+            if handle._cancelled:  # cancelled after the head was checked: keep the count exact
+                self._timer_cancelled_count -= 1
+            else:
                 self._ready.append(handle)
 
         # Run only what is ready now; callbacks scheduled meanwhile wait one iteration.
@@ -235,6 +277,7 @@ class EventLoop:
         self._closed = True
         self._ready.clear()
         self._timers.clear()
+        self._timer_cancelled_count = 0
         self._selector.close()
 
     def _check_open(self) -> None:

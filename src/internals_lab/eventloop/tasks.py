@@ -165,11 +165,16 @@ async def sleep(delay: float, result=None):
 
 
 class _GatheringFuture(Future):
-    """The future gather() returns: cancelling it cancels every child."""
+    """The future gather() returns: cancelling it cancels every child.
+
+    It does not mark itself cancelled: like Task.cancel(), cancel() is a request, and the
+    outcome arrives through the children's done-callbacks.
+    """
 
     def __init__(self, children, loop):
         super().__init__(loop)
         self._children = children
+        self._cancel_requested = False
 
     def cancel(self, msg=None) -> bool:
         if self.done():
@@ -178,7 +183,17 @@ class _GatheringFuture(Future):
         for child in self._children:
             if child.cancel(msg):
                 cancelled_any = True
+        if cancelled_any:
+            # Even with return_exceptions the awaiter must see the cancellation it asked for,
+            # not a list of CancelledErrors (asyncio, bpo-32684).
+            self._cancel_requested = True
         return cancelled_any
+
+
+def _cancelled_error(future) -> CancelledError:
+    """The CancelledError a cancelled future raises, with its cancel message if it had one."""
+    message = future._cancel_message
+    return CancelledError(*([message] if message else []))
 
 
 def gather(*aws, return_exceptions: bool = False) -> Future:
@@ -186,6 +201,10 @@ def gather(*aws, return_exceptions: bool = False) -> Future:
 
     Without return_exceptions, the first exception is raised to the awaiter and the other
     children keep running (as asyncio's gather); with it, exceptions are returned in place.
+    A cancelled child is such an exception: the outer future is not cancelled but finishes with
+    a CancelledError set as its exception (asyncio's `_done_callback`), so `outer.cancelled()`
+    is False and `outer.exception()` returns the error. Cancelling the outer future itself
+    cancels the children, and its awaiter gets CancelledError even with return_exceptions.
     """
     loop = get_running_loop()
     children = [ensure_future(aw, loop) for aw in aws]
@@ -202,7 +221,9 @@ def gather(*aws, return_exceptions: bool = False) -> Future:
             return
         if not return_exceptions:
             if child.cancelled():
-                Future.cancel(outer)
+                # child.exception() would raise here; set the error instead of cancelling the
+                # outer future, as asyncio does.
+                outer.set_exception(_cancelled_error(child))
                 return
             if child.exception() is not None:
                 outer.set_exception(child.exception())
@@ -211,10 +232,16 @@ def gather(*aws, return_exceptions: bool = False) -> Future:
             results = []
             for c in children:
                 if c.cancelled():
-                    results.append(CancelledError())
+                    # asyncio's in-place error always has one argument: the message, or ''
+                    results.append(CancelledError("" if c._cancel_message is None else c._cancel_message))
                 else:
                     results.append(c.exception() if c.exception() is not None else c.result())
-            outer.set_result(results)
+            if outer._cancel_requested:
+                # asyncio takes the message from the last child, the loop variable it is left with
+                outer.set_exception(_cancelled_error(children[-1]) if children[-1].cancelled()
+                                    else CancelledError())
+            else:
+                outer.set_result(results)
 
     for child in children:
         child.add_done_callback(child_done)
