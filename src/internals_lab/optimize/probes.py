@@ -53,14 +53,24 @@ def probe_versions(versions=("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")) ->
     return probes
 
 
+def _growth(ratio: float) -> str:
+    # Linear growth gives about 4 for four times the words, quadratic about 16: split at 8.
+    return f"{ratio:.1f} ({'linear' if ratio < 8 else 'quadratic'})"
+
+
 def probe_table(probes: list[VersionProbe]) -> Table:
+    """One row per interpreter; the `+=` verdict is computed from the instructions it reports."""
+    from .verdicts import concat_verdict
+
     keys = ["comprehension makes a function", "append/comprehension, n=10", "append/comprehension, n=10000",
             "module += exponent", "local += exponent", "global/local loop"]
     rows = []
     for p in probes:
         if not p.results:
-            rows.append([p.version, *(["-"] * len(keys)), p.note])
+            rows.append([p.version, *(["-"] * (len(keys) + 2)), p.note])
             continue
-        cells = [p.results[k] if isinstance(p.results[k], bool) else f"{p.results[k]:.2f}" for k in keys]
-        rows.append([p.results["version"], *cells, ""])
-    return Table(["CPython", *keys, "note"], rows)
+        r = p.results
+        cells = [r[k] if isinstance(r[k], bool) else f"{r[k]:.2f}" for k in keys]
+        growth = _growth(r["local += 4n/n"]) if "local += 4n/n" in r else "-"
+        rows.append([r["version"], *cells, growth, concat_verdict(r["local += runs as"], r["module += runs as"]), ""])
+    return Table(["CPython", *keys, "local += 4n/n", "+= verdict (tip 6)", "note"], rows)

@@ -30,10 +30,17 @@ class Tip:
     title: str
     claim: str  # its id in claims.toml, the one source of its verdict
     why: str  # the reason, in terms of bytecode, specialization, frames
+    # True when the verdict is a fact of the running build, computed by `verdicts.build_verdict`
+    # (tip 6: whether this build specializes a local += to the in-place instruction), not read.
+    from_build: bool = False
 
     @property
     def verdict(self) -> str:
-        """The claims registry's verdict for the interpreter running this code (e.g. 3.14t)."""
+        """The verdict for the interpreter running this code (e.g. 3.14t): computed from the
+        build for a `from_build` tip, else the claims registry's for this version and build."""
+        if self.from_build:
+            from .verdicts import build_verdict
+            return build_verdict(self.number)
         return _verdict_here(self.claim)
 
 
@@ -67,10 +74,14 @@ TIPS = [
         "`for i in range(len(xs)): xs[i]` adds a range iterator, a LOAD and a subscript (BINARY_SUBSCR; BINARY_OP [] from 3.14) per "
         "element to what `for x in xs` does; a calculation repeated inside the loop runs n times."),
     Tip(6, "join() instead of += on strings", "post6-join",
-        "For a local variable CPython's BINARY_OP_INPLACE_ADD_UNICODE resizes the string in place "
-        "(its only reference is the variable), so += stays linear. At module level the name lives "
+        "Where the interpreter specializes a local `+=` to BINARY_OP_INPLACE_ADD_UNICODE (GIL builds "
+        "from 3.11, free-threaded builds from 3.14), it resizes the string in place (its only "
+        "reference is the variable), so += is linear; a build without that specialization (3.13t "
+        "compiles specialization out) copies every time: quadratic. At module level the name lives "
         "in a dict, the specializer picks BINARY_OP_ADD_UNICODE, and every += copies: quadratic "
-        "from 3.11 (3.10 and earlier also resized module-level strings in place). join is linear everywhere."),
+        "from 3.11 (3.10's INPLACE_ADD resized module-level strings in place too). join is linear "
+        "everywhere. The verdict here is computed from the instructions this build picks.",
+        from_build=True),
     Tip(7, "Caching with lru_cache", "post6-lru-cache",
         "Naive recursive fib(n) makes an exponential number of calls (each a new frame); the "
         "cache answers repeats from a dict, so fib(n) makes n + 1 real calls."),

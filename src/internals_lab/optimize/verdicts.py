@@ -1,11 +1,15 @@
 """Post 6's tips with their verdicts and the deterministic facts behind them, as one table.
 
 `evidence_facts()` measures the facts on the running interpreter; `verdict_table()` puts each
-tip's verdict (from `Tip.verdict`) beside its facts and its reason.
+tip's verdict (from `Tip.verdict`) beside its facts and its reason. A tip whose verdict depends
+on the build (`Tip.from_build`) gets it from `build_verdict`, computed from a deterministic fact
+of the running interpreter; `concat_verdict` is the same rule, applied to the instructions any
+interpreter reports (the version probe uses it for the other installed interpreters).
 """
 from __future__ import annotations
 
 import dis
+import functools
 
 from ..render import Table
 from .evidence import eq_calls, executed_instructions, specialized_opnames
@@ -13,7 +17,7 @@ from .tips import (TIPS, _MODULE_CONCAT, _append_loop, _builtin_sum, _by_index, 
                    _global_loop, _inlined, _loop_sum, _sum_generator, _sum_list, _with_calls, concat_local,
                    concat_module_level, fib, fib_cached)
 
-__all__ = ["evidence_facts", "verdict_table"]
+__all__ = ["evidence_facts", "verdict_table", "build_verdict", "concat_verdict", "IN_PLACE_CONCAT"]
 
 
 def evidence_facts() -> dict[str, object]:
@@ -74,3 +78,35 @@ def verdict_table(facts: dict[str, object] | None = None) -> Table:
     rows = [[t.number, t.title, t.verdict, "; ".join(by_tip.get(t.number, ["see the measurement"])), t.why]
             for t in TIPS]
     return Table(["tip", "advice", "verdict", "evidence (deterministic)", "why"], rows)
+
+
+# The instructions that grow a string in place when the variable holds its only other
+# reference: 3.11+'s specialized BINARY_OP_INPLACE_ADD_UNICODE (Python/bytecodes.c), and
+# 3.10's INPLACE_ADD, whose unicode_concatenate in ceval.c did it for STORE_FAST and
+# STORE_NAME alike. Anything else (a generic BINARY_OP, as on 3.13t where specialization is
+# compiled out, or BINARY_OP_ADD_UNICODE) builds a new string and copies the old one.
+IN_PLACE_CONCAT = ("BINARY_OP_INPLACE_ADD_UNICODE", "INPLACE_ADD")
+
+
+def concat_verdict(local_op: str, module_op: str) -> str:
+    """Post 6's "+= on strings is slow, use join()", given what local and module-level += run as.
+
+    Both copy: the claim holds (true). Only module level copies: partly true. Neither: false.
+    """
+    local, module = local_op in IN_PLACE_CONCAT, module_op in IN_PLACE_CONCAT
+    if local and module:
+        return "false"
+    if local:
+        return "partly true"
+    if not module:
+        return "true"
+    raise ValueError(f"module-level += runs in place ({module_op}) but a local one does not ({local_op})")
+
+
+@functools.lru_cache(maxsize=None)
+def build_verdict(number: int) -> str:
+    """The verdict of a `from_build` tip on the running interpreter, from a deterministic fact."""
+    if number == 6:
+        return concat_verdict(_concat_op(concat_local, concat_local.__code__),
+                              _concat_op(concat_module_level, _MODULE_CONCAT))
+    raise ValueError(f"tip {number} takes its verdict from the claims registry, not from the build")

@@ -8,6 +8,7 @@ import dis
 import json
 import math
 import sys
+import sysconfig
 import time
 
 
@@ -71,7 +72,7 @@ def concat_op(run, code):
 sizes = [1000, 2000, 4000, 8000]
 words = lambda n: ["x" * 8] * n  # strings stay under 64 KiB: past that the allocator adds its own growth
 out = {
-    "version": "%d.%d.%d" % sys.version_info[:3],
+    "version": "%d.%d.%d" % sys.version_info[:3] + ("t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""),
     "comprehension makes a function": "MAKE_FUNCTION" in {i.opname for i in dis.get_instructions(comprehension)},
     "local += runs as": concat_op(local_concat, local_concat.__code__),
     "module += runs as": concat_op(module_concat, MODULE),
@@ -79,6 +80,8 @@ out = {
     "append/comprehension, n=10000": best(append_loop, 10000) / best(comprehension, 10000),
     "module += exponent": slope(sizes, [best(module_concat, words(n), 3) for n in sizes]),
     "local += exponent": slope(sizes, [best(local_concat, words(n), 9) for n in sizes]),
+    # time at 4n words over time at n: about 4 if the loop is linear, about 16 if quadratic
+    "local += 4n/n": best(local_concat, words(4000), 9) / best(local_concat, words(1000), 9),
     "global/local loop": best(global_loop, 100000) / best(local_loop, 100000),
 }
 print(json.dumps(out))
