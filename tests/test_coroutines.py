@@ -307,7 +307,7 @@ class LoopSpy:
             self.loops.append(loop)
             return loop
 
-        monkeypatch.setattr(co.asyncio, "new_event_loop", spy)
+        monkeypatch.setattr(asyncio, "new_event_loop", spy)
 
 
 def global_state():

@@ -12,7 +12,7 @@ import pytest
 from internals_lab.claims import VERDICTS, load_claims
 from internals_lab.interpreters import current
 
-from internals_lab.optimize import cyclic41, measure, profilers, tips
+from internals_lab.optimize import cyclic41, measure, probes, profilers, tips, verdicts
 from internals_lab.optimize.charts import comparison_chart, scaling_chart
 from internals_lab.optimize.measure import ResultMismatch, compare, fit_exponent, scaling
 
@@ -198,11 +198,22 @@ def test_membership_comparisons_counted():
 
 
 def test_string_concatenation_specializes_in_place_only_for_locals():
-    local = tips._concat_op(tips.concat_local, tips.concat_local.__code__)
-    module = tips._concat_op(tips.concat_module_level, tips._MODULE_CONCAT)
-    assert local == "BINARY_OP_INPLACE_ADD_UNICODE"
+    local = verdicts._concat_op(tips.concat_local, tips.concat_local.__code__)
+    module = verdicts._concat_op(tips.concat_module_level, tips._MODULE_CONCAT)
     assert module == "BINARY_OP_ADD_UNICODE"
+    # The in-place instruction exists only where the build specializes (not 3.13t); tip 6's
+    # verdict is computed from exactly this fact, so the two must agree.
+    assert tips.tip(6).verdict == verdicts.concat_verdict(local, module)
+    assert tips.tip(6).verdict == ("partly true" if local == "BINARY_OP_INPLACE_ADD_UNICODE" else "true")
     assert tips.concat_module_level(["ab", "c"]) == tips.concat_local(["ab", "c"]) == "abc"
+
+
+def test_concat_verdict_follows_the_instructions():
+    assert verdicts.concat_verdict("INPLACE_ADD", "INPLACE_ADD") == "false"  # 3.10
+    assert verdicts.concat_verdict("BINARY_OP_INPLACE_ADD_UNICODE", "BINARY_OP_ADD_UNICODE") == "partly true"
+    assert verdicts.concat_verdict("BINARY_OP", "BINARY_OP") == "true"  # no specialization (3.13t)
+    with pytest.raises(ValueError):
+        verdicts.concat_verdict("BINARY_OP", "INPLACE_ADD")
 
 
 def test_comprehension_is_a_function_only_before_312():
@@ -212,15 +223,15 @@ def test_comprehension_is_a_function_only_before_312():
 
 
 def test_verdict_table_has_a_row_per_tip():
-    table = tips.verdict_table()
+    table = verdicts.verdict_table()
     assert len(table.rows) == 14
     assert "LOAD_GLOBAL_MODULE" in str(table)
 
 
 def test_missing_interpreters_are_reported_not_run():
-    probes = tips.probe_versions(versions=("2.0",))
-    assert probes[0].found is False and "not installed" in probes[0].note
-    assert "not installed" in str(tips.probe_table(probes))
+    found = probes.probe_versions(versions=("2.0",))
+    assert found[0].found is False and "not installed" in found[0].note
+    assert "not installed" in str(probes.probe_table(found))
 
 
 # --- post 5 --------------------------------------------------------------------------------------

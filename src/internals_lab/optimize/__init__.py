@@ -3,7 +3,10 @@
 - `measure`: `compare(...)` (equal results first, then warm-up, repeats, median, spread,
   ratios) and `scaling(...)` (time against size, fitted log-log exponent);
 - `profilers`: cProfile and pyinstrument top entries as records, tracemalloc peak memory;
-- `tips`: post 6's fourteen tips with deterministic evidence, timings and version probes;
+- `tips`: post 6's fourteen tips, their candidate code and timings; `evidence`: the
+  deterministic facts (instruction counts, specialized instructions, `__eq__` calls);
+  `verdicts`: facts and verdicts in one table; `probes`: the version-dependent tips on every
+  installed interpreter (the script `version_probe.py`, run in a subprocess);
 - `kernels`: one non-foldable kernel in pure Python, NumPy, numba and C (ctypes);
 - `cyclic41`: post 5's sequence, its cycle, collisions and constant;
 - `charts`: the renderers (tables and SVG charts).
@@ -14,7 +17,10 @@ from .cyclic41 import brent, birthday_median, birthday_probability, first_repeat
 from .kernels import c_kernel, compiler, kernel_input, numba_kernel, numpy_kernel, python_kernel
 from .measure import Comparison, ResultMismatch, Scaling, Timing, compare, fit_exponent, scaling
 from .profilers import call_counts, cprofile_top, peak_memory, profile_table, pyinstrument_top
-from .tips import TIPS, Tip, evidence_facts, executed_instructions, probe_table, probe_versions, verdict_table
+from .evidence import executed_instructions
+from .probes import probe_table, probe_versions
+from .tips import TIPS, Tip
+from .verdicts import evidence_facts, verdict_table
 
 __all__ = [
     "compare", "Comparison", "Timing", "ResultMismatch", "scaling", "Scaling", "fit_exponent",

@@ -14,7 +14,6 @@ the birthday bound says after about sqrt(pi * 1681 / 2) ~ 51 outputs.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
