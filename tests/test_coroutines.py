@@ -559,3 +559,20 @@ def test_drive_bounds_a_send_that_never_returns():
 
     with pytest.raises(TimeLimitExceeded, match="driving .*endless was stopped"):
         drive(endless(), timeout=0.2)
+
+
+def test_a_timed_out_run_leaves_profiled_calls_working():
+    # On 3.11, clearing the guard's undelivered exception left the eval breaker signalled, and
+    # the next profiled call spun in RESUME forever; a fresh interpreter keeps a hang contained.
+    import subprocess
+    script = (
+        "import asyncio, cProfile\n"
+        "from internals_lab import coroutines as co\n"
+        "from internals_lab.deadline import TimeLimitExceeded\n"
+        "async def waits_forever():\n    await asyncio.Event().wait()\n"
+        "try:\n    co.run(waits_forever, timeout=0.2)\nexcept TimeLimitExceeded:\n    pass\n"
+        "p = cProfile.Profile()\np.enable()\n"
+        "def g():\n    return 1\n"
+        "print(sum(g() for _ in range(3)))\np.disable()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "3\n", done.stderr

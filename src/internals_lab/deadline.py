@@ -11,9 +11,10 @@ first, then the exception arrives. Code that waits in a selector must also be wo
 
 The exception delivered is a private `BaseException` subclass (so a reader's `except Exception`
 does not swallow it); the guard turns it into `TimeLimitExceeded`, a `TimeoutError` naming
-what ran and the keyword that raises the bound. The watchdog fires once, and `disarm` (under
-the same lock) clears an exception that was set but not yet delivered, so nothing arrives
-after the block has left. One guard per thread at a time is the intended use; nested guards
+what ran and the keyword that raises the bound. The watchdog fires once; an exception it set
+that the block never received (a plain asyncio callback swallows it, or the block ended just
+then) is received and dropped by `_drain` before the guard exits, so nothing arrives after the
+block has left. One guard per thread at a time is the intended use; nested guards
 in one thread each catch only their own exception.
 """
 from __future__ import annotations
@@ -68,13 +69,25 @@ class _Watchdog:
             except Exception:  # the loop may have closed meanwhile: nothing left to wake
                 pass
 
-    def disarm(self) -> None:
+    def disarm(self) -> bool:
+        """Stop watching; True if the exception was already set (delivered or not)."""
         with self._lock:
             self._armed = False
-            if self.fired:
-                _set_async_exc(self._ident, None)  # set but perhaps not yet delivered
         self._done.set()
         self._thread.join()
+        return self.fired
+
+
+def _drain(expired: type) -> None:
+    """Let a set but undelivered exception arrive here, and drop it. Clearing it with
+    PyThreadState_SetAsyncExc(NULL) instead leaves 3.11's eval breaker signalled for good (its
+    pending-exception flag is reset only on delivery), and a profiled or traced call then spins
+    in RESUME forever. A backward jump checks the eval breaker, so the loop receives it."""
+    try:
+        for _ in range(1000):
+            pass
+    except expired:
+        pass
 
 
 @contextlib.contextmanager
@@ -94,8 +107,10 @@ def time_limit(seconds: Optional[float], *, what: str = "the program", option: s
 
     watchdog = _Watchdog(threading.get_ident(), seconds, _Expired, wake)
     try:
-        yield
-    except _Expired:
+        try:
+            yield
+        finally:
+            if watchdog.disarm():
+                _drain(_Expired)
+    except _Expired:   # in the block, or while disarming
         raise TimeLimitExceeded(message) from None
-    finally:
-        watchdog.disarm()
