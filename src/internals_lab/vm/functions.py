@@ -73,7 +73,7 @@ class _SuspendableFrame:
     def _resume(self, value, exc=None, push=True):
         """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
         if self.gi_running:
-            raise ValueError("generator already executing")
+            raise ValueError(f"{self._kind} already executing")
         frame = self._frame
         if push:  # gen_send_ex2 pushes the sent value (None when throwing) either way
             frame.stack.append(value)
@@ -116,7 +116,7 @@ class _SuspendableFrame:
                 raise RuntimeError("cannot reuse already awaited coroutine")
             raise StopIteration
         if not self._frame.started and value is not None:
-            raise TypeError("can't send non-None value to a just-started generator")
+            raise TypeError(f"can't send non-None value to a just-started {self._kind}")
         return self._resume(value)
 
     def _yield_from_target(self):
@@ -209,7 +209,7 @@ class _SuspendableFrame:
         except StopIteration as stop:
             # 3.13+ (gh-104770): close() returns what the generator returned on GeneratorExit.
             return stop.value if VERSION >= (3, 13) else None
-        raise RuntimeError("generator ignored GeneratorExit")
+        raise RuntimeError(f"{self._kind} ignored GeneratorExit")
 
     def _finish(self) -> None:
         # CPython clears a finished generator's frame: its locals must not outlive it.
@@ -217,6 +217,11 @@ class _SuspendableFrame:
         frame = self._frame
         frame.stack.clear()
         frame.localsplus[:] = [NULL] * len(frame.localsplus)
+
+    def __reduce__(self):
+        # copy and pickle refuse generators and coroutines, whose state is a running frame
+        # (gen_reduce does not exist in genobject.c: object.__reduce_ex__ finds no tp_new).
+        raise TypeError(f"cannot pickle {self._kind.replace(' ', '_')!r} object")
 
     def __del__(self):
         # As CPython's generator finalizer (_PyGen_Finalize): a coroutine never started warns
@@ -235,6 +240,8 @@ class _SuspendableFrame:
 class VMGenerator(_SuspendableFrame):
     """A generator whose frame is a VM frame."""
 
+    __class__ = property(lambda self: types.GeneratorType)  # see _present_as
+
     def __iter__(self):
         return self
 
@@ -245,10 +252,21 @@ class VMGenerator(_SuspendableFrame):
 collections.abc.Generator.register(VMGenerator)
 
 
+class VMIterableCoroutine(VMGenerator):
+    """A generator whose code `types.coroutine` flagged CO_ITERABLE_COROUTINE. CPython's C code
+    (`_PyCoro_GetAwaitableIter`, used by `anext()` and asyncio's C tasks) awaits such a
+    generator by its code flag; it cannot see a VM generator's flag, so this one answers to
+    `__await__` instead. Plain VM generators must not: `inspect.isawaitable` would say yes."""
+
+    def __await__(self):
+        return self
+
+
 class VMCoroutine(_SuspendableFrame):
     """A coroutine (`async def`) whose frame is a VM frame: awaited, not iterated."""
 
     _kind = "coroutine"
+    __class__ = property(lambda self: types.CoroutineType)  # see _present_as
 
     def __await__(self):
         return _CoroutineWrapper(self)
@@ -327,9 +345,11 @@ class VMAsyncGenerator(_SuspendableFrame):
     """An async generator whose frame is a VM frame (`async def` with `yield`)."""
 
     _kind = "async generator"
+    # No super() in this class: its implicit __class__ cell would clash with this property.
+    __class__ = property(lambda self: types.AsyncGeneratorType)  # see _present_as
 
     def __init__(self, frame: Frame, function: VMFunction) -> None:
-        super().__init__(frame, function)
+        _SuspendableFrame.__init__(self, frame, function)
         self._hooks_inited = False
 
     def _init_hooks(self) -> None:
@@ -467,6 +487,26 @@ class _AsyncGenStep:
 
 
 collections.abc.AsyncGenerator.register(VMAsyncGenerator)
+
+
+def _present_as(cls: type, native: type) -> None:
+    """Let a VM class answer to the checks programs make of the native type it stands for.
+
+    Each class body sets `__class__` to a property returning the native type: `obj.__class__`
+    is what `isinstance` falls back on when `type(obj)` does not match (as unittest.mock's
+    spec objects do), so `isinstance(coro, types.CoroutineType)`,
+    `inspect.iscoroutine(coro)` and test_coroutines' `coro.__class__ is types.CoroutineType`
+    hold; `type(obj)` still names the VM class. `__name__` sets the C-level tp_name, which
+    CPython's own messages use ("'coroutine' object is not iterable"); the class's repr keeps
+    its qualified name, VMCoroutine."""
+    cls.__name__ = native.__name__
+
+
+_present_as(VMFunction, types.FunctionType)
+_present_as(VMGenerator, types.GeneratorType)
+_present_as(VMIterableCoroutine, types.GeneratorType)
+_present_as(VMCoroutine, types.CoroutineType)
+_present_as(VMAsyncGenerator, types.AsyncGeneratorType)
 
 
 def _close_iterator(iterator) -> None:
