@@ -90,3 +90,19 @@ class It:
 async def main():
     return await anext(It())
 result = asyncio.run(main())
+# %% type_call_names_the_callers_module
+# type(name, bases, ns) takes __module__ from the calling frame's globals; test_descr's
+# subtests print such instances, so their repr must name the program's module.
+def make():
+    return type('A', (), {'__add__': lambda self, other: NotImplemented})
+A = make()
+class M(type):
+    def __new__(mcls, name, bases, ns):
+        return super().__new__(mcls, name, bases, ns)
+B = M('B', (), {})
+C = type.__new__(type, 'C', (), {})
+print(A.__module__, B.__module__, C.__module__, repr(A()).split(' at')[0], type(3))
+try:
+    A() + A()
+except TypeError as e:
+    print(e)
