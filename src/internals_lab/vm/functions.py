@@ -25,6 +25,27 @@ __all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "Asyn
            "build_class"]
 
 
+def _exception_for_throw(typ, val=None, tb=None) -> BaseException:
+    """The exception `throw(typ[, val[, tb]])` raises in the frame (_gen_throw's checks)."""
+    if tb is not None and not isinstance(tb, types.TracebackType):
+        raise TypeError("throw() third argument must be a traceback object")
+    if isinstance(typ, BaseException):
+        if val is not None:
+            raise TypeError("instance exception may not have a separate value")
+        exc = typ
+    elif isinstance(typ, type) and issubclass(typ, BaseException):
+        if isinstance(val, typ):
+            exc = val
+        else:
+            exc = typ() if val is None else typ(*val) if isinstance(val, tuple) else typ(val)
+    else:
+        raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
+                        f"not {type(typ).__name__}")
+    if tb is not None:
+        exc.__traceback__ = tb
+    return exc
+
+
 class _SuspendableFrame:
     """What generators and coroutines share (`Objects/genobject.c`, in Python)."""
 
@@ -143,27 +164,11 @@ class _SuspendableFrame:
             import warnings
             warnings.warn("the (type, exc, tb) signature of throw() is deprecated, "
                           "use the single-arg signature instead.", DeprecationWarning, stacklevel=2)
-        val = rest[0] if rest else None
-        tb = rest[1] if len(rest) > 1 else None
-        if tb is not None and not isinstance(tb, types.TracebackType):
-            raise TypeError("throw() third argument must be a traceback object")
-        if isinstance(typ, BaseException):
-            if val is not None:
-                raise TypeError("instance exception may not have a separate value")
-            exc = typ
-        elif isinstance(typ, type) and issubclass(typ, BaseException):
-            if isinstance(val, typ):
-                exc = val
-            else:
-                exc = typ() if val is None else typ(*val) if isinstance(val, tuple) else typ(val)
-        else:
-            raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
-                            f"not {type(typ).__name__}")
-        if tb is not None:
-            exc.__traceback__ = tb
-        return self._throw(exc)
+        return self._throw(_exception_for_throw(typ, *rest))
 
-    def _throw(self, exc: BaseException):
+    def _throw(self, exc: BaseException, close_on_exit: bool = True):
+        """_gen_throw: with close_on_exit, GeneratorExit closes a delegate instead of being
+        thrown into it (athrow and aclose pass False)."""
         if self._finished:
             raise exc
         if not self._frame.started:
@@ -174,7 +179,7 @@ class _SuspendableFrame:
             self.gi_running = True
             error = None
             try:
-                if isinstance(exc, GeneratorExit):
+                if close_on_exit and isinstance(exc, GeneratorExit):
                     _close_iterator(target)
                 else:
                     thrower = getattr(target, "throw", None)
@@ -328,167 +333,6 @@ class _CoroutineWrapper:
 collections.abc.Coroutine.register(VMCoroutine)
 
 
-class AsyncGenWrappedValue:
-    """A value an async generator yields to its consumer (ASYNC_GEN_WRAP), as opposed to a
-    value an `await` inside it passes through to the event loop."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return f"<async_gen_wrapped_value {self.value!r}>"
-
-
-class VMAsyncGenerator(_SuspendableFrame):
-    """An async generator whose frame is a VM frame (`async def` with `yield`)."""
-
-    _kind = "async generator"
-    # No super() in this class: its implicit __class__ cell would clash with this property.
-    __class__ = property(lambda self: types.AsyncGeneratorType)  # see _present_as
-
-    def __init__(self, frame: Frame, function: VMFunction) -> None:
-        _SuspendableFrame.__init__(self, frame, function)
-        self._hooks_inited = False
-
-    def _init_hooks(self) -> None:
-        # As CPython's async_gen_init_hooks: tell the event loop (asyncio registers the
-        # generator so that shutdown_asyncgens can close it).
-        if self._hooks_inited:
-            return
-        self._hooks_inited = True
-        firstiter = sys.get_asyncgen_hooks().firstiter
-        if firstiter is not None:
-            firstiter(self)
-
-    def __aiter__(self):
-        return self
-
-    def __anext__(self):
-        self._init_hooks()
-        return _AsyncGenStep(self, value=None)
-
-    def asend(self, value):
-        self._init_hooks()
-        return _AsyncGenStep(self, value=value)
-
-    def athrow(self, typ, val=None, tb=None):
-        self._init_hooks()
-        if isinstance(typ, BaseException):
-            exc = typ
-        else:
-            exc = typ() if val is None else (val if isinstance(val, typ) else typ(val))
-        return _AsyncGenStep(self, exc=exc)
-
-    def aclose(self):
-        self._init_hooks()
-        return _AsyncGenStep(self, exc=GeneratorExit(), closing=True)
-
-    @property
-    def ag_frame(self):
-        return self.gi_frame
-
-    @property
-    def ag_running(self) -> bool:
-        return self.gi_running
-
-    @property
-    def ag_code(self):
-        return self._frame.code
-
-    if VERSION >= (3, 12):
-        ag_suspended = property(lambda self: self.gi_suspended)
-
-    if VERSION >= (3, 15):
-        ag_state = property(lambda self: self._state("AGEN"))
-
-    def __del__(self):
-        if not self._finished and self._frame.started and not self.gi_running:
-            finalizer = sys.get_asyncgen_hooks().finalizer
-            if finalizer is not None:
-                finalizer(self)
-
-
-class _AsyncGenStep:
-    """The awaitable that `__anext__`, `asend`, `athrow` and `aclose` return
-    (`async_generator_asend` / `async_generator_athrow` in genobject.c)."""
-
-    def __init__(self, agen: VMAsyncGenerator, value=None, exc=None, closing=False) -> None:
-        self._agen = agen
-        self._value = value
-        self._exc = exc
-        self._closing = closing
-        self._started = False
-        self._done = False
-
-    def __await__(self):
-        return self
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self.send(None)
-
-    def _outcome(self, step):
-        """Run one step of the generator; translate what comes out for the awaiting code."""
-        try:
-            out = step()
-        except StopIteration:
-            self._done = True
-            if self._closing:
-                raise
-            raise StopAsyncIteration from None
-        except (StopAsyncIteration, GeneratorExit):
-            self._done = True
-            if self._closing:
-                raise StopIteration from None
-            raise
-        except BaseException:
-            self._done = True
-            raise
-        if isinstance(out, AsyncGenWrappedValue):
-            self._done = True
-            if self._closing:
-                raise RuntimeError("async generator ignored GeneratorExit")
-            raise StopIteration(out.value)
-        return out  # an await inside the generator suspends: pass it to the event loop
-
-    def send(self, value):
-        if self._done:
-            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
-        agen = self._agen
-        if not self._started:
-            self._started = True
-            if self._exc is not None:
-                if agen._finished or not agen._frame.started:
-                    agen._finished = True
-                    self._done = True
-                    if self._closing:
-                        raise StopIteration
-                    raise self._exc
-                return self._outcome(lambda: agen._throw(self._exc))
-            if agen._finished:
-                self._done = True
-                raise StopAsyncIteration
-            value = self._value
-        return self._outcome(lambda: agen._resume(value))
-
-    def throw(self, typ, val=None, tb=None):
-        if self._done:
-            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
-        exc = typ if isinstance(typ, BaseException) else (typ() if val is None else typ(val))
-        self._started = True
-        return self._outcome(lambda: self._agen._throw(exc))
-
-    def close(self):
-        self._done = True
-
-
-collections.abc.AsyncGenerator.register(VMAsyncGenerator)
-
-
 def _present_as(cls: type, native: type) -> None:
     """Let a VM class answer to the checks programs make of the native type it stands for.
 
@@ -506,6 +350,11 @@ _present_as(VMFunction, types.FunctionType)
 _present_as(VMGenerator, types.GeneratorType)
 _present_as(VMIterableCoroutine, types.GeneratorType)
 _present_as(VMCoroutine, types.CoroutineType)
+
+
+# Async generators have a module of their own; the rest of the VM finds them here too.
+from .async_generators import AsyncGenWrappedValue, VMAsyncGenerator  # noqa: E402
+
 _present_as(VMAsyncGenerator, types.AsyncGeneratorType)
 
 
