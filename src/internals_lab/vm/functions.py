@@ -38,12 +38,56 @@ def _exception_for_throw(typ, val=None, tb=None) -> BaseException:
             exc = val
         else:
             exc = typ() if val is None else typ(*val) if isinstance(val, tuple) else typ(val)
+            if not isinstance(exc, BaseException):  # PyErr_NormalizeException's failure is thrown in
+                exc = TypeError(f"calling {typ!r} should have returned an instance of BaseException, "
+                                f"not {type(exc).__name__}")
     else:
         raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
                         f"not {type(typ).__name__}")
     if tb is not None:
         exc.__traceback__ = tb
     return exc
+
+
+def _unraisable_args_type() -> type:
+    """sys.UnraisableHookArgs, which Python does not name: the default hook accepts only it."""
+    captured = []
+    hook, sys.unraisablehook = sys.unraisablehook, captured.append
+    try:
+        class Raiser:
+            def __del__(self):
+                raise RuntimeError
+        Raiser()  # dropped at once: its __del__ error goes to the hook
+    finally:
+        sys.unraisablehook = hook
+    return type(captured[0])
+
+
+_UnraisableHookArgs = _unraisable_args_type()
+
+
+def _write_unraisable(exc: BaseException, message: str, obj) -> None:
+    """PyErr_FormatUnraisable (3.14+: the message names the object) or, before,
+    PyErr_WriteUnraisable(obj) ("Exception ignored in: obj")."""
+    err_msg, obj = (message, None) if VERSION >= (3, 14) else (None, obj)
+    sys.unraisablehook(_UnraisableHookArgs((type(exc), exc, exc.__traceback__, err_msg, obj)))
+
+
+class _ReadOnly:
+    """A read-only member with CPython's message for assigning it (a T_BOOL READONLY member:
+    "attribute 'gi_running' of 'generator' objects is not writable")."""
+
+    def __init__(self, slot: str, name: str) -> None:
+        self._slot, self._name = slot, name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self._slot)
+
+    def __set__(self, obj, value):
+        raise AttributeError(f"attribute '{self._name}' of '{type(obj).__name__}' objects is not writable")
+
+    def __delete__(self, obj):
+        self.__set__(obj, None)
 
 
 class _SuspendableFrame:
@@ -53,12 +97,14 @@ class _SuspendableFrame:
 
     def __init__(self, frame: Frame, function: VMFunction) -> None:
         self._frame = frame
-        self.gi_running = False
+        self._running = False
         self.__name__ = function.__name__
         self.__qualname__ = function.__qualname__
         self._vm = function._vm
         self._exc_slot = None
         self._finished = False
+
+    gi_running = _ReadOnly("_running", "gi_running")
 
     @property
     def gi_frame(self):
@@ -75,13 +121,13 @@ class _SuspendableFrame:
 
     @property
     def gi_suspended(self) -> bool:
-        return not self._finished and not self.gi_running and self._frame.started
+        return not self._finished and not self._running and self._frame.started
 
     def _state(self, prefix: str) -> str:
         """gen_getstate in Objects/genobject.c (3.15+): CREATED, RUNNING, SUSPENDED or CLOSED."""
         if self._finished:
             return f"{prefix}_CLOSED"
-        if self.gi_running:
+        if self._running:
             return f"{prefix}_RUNNING"
         return f"{prefix}_SUSPENDED" if self._frame.started else f"{prefix}_CREATED"
 
@@ -93,7 +139,7 @@ class _SuspendableFrame:
 
     def _resume(self, value, exc=None, push=True):
         """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
-        if self.gi_running:
+        if self._running:
             raise ValueError(f"{self._kind} already executing")
         frame = self._frame
         if push:  # gen_send_ex2 pushes the sent value (None when throwing) either way
@@ -102,7 +148,11 @@ class _SuspendableFrame:
         frame.why = 0
         vm = self._vm
         vm.exc_chain.append(self._exc_slot)
-        self.gi_running = True
+        if exc is not None and self._exc_slot is not None:
+            # gen_send_ex2's _PyErr_ChainStackItem: an exception thrown into a generator that
+            # is handling one (suspended in an `except` block) gets that one as __context__.
+            vm.set_context(exc)
+        self._running = True
         failed = None
         try:
             result = vm.run_frame(frame, exc)
@@ -117,7 +167,7 @@ class _SuspendableFrame:
             self._finish()
             raise
         finally:
-            self.gi_running = False
+            self._running = False
             self._exc_slot = vm.exc_chain.pop()
         if failed is not None:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
@@ -176,7 +226,7 @@ class _SuspendableFrame:
             raise exc
         target = self._yield_from_target()
         if target is not None:
-            self.gi_running = True
+            self._running = True
             error = None
             try:
                 if close_on_exit and isinstance(exc, GeneratorExit):
@@ -188,7 +238,7 @@ class _SuspendableFrame:
             except BaseException as e:
                 error = e
             finally:
-                self.gi_running = False
+                self._running = False
             if error is not None:
                 if VERSION == (3, 11) and isinstance(error, StopIteration):
                     # 3.11 has no CLEANUP_THROW: _gen_throw itself pops the sub-iterator,
@@ -232,14 +282,17 @@ class _SuspendableFrame:
         # As CPython's generator finalizer (_PyGen_Finalize): a coroutine never started warns
         # that it was never awaited; a suspended generator is closed so its `finally` blocks
         # run. An exception here is reported by Python as "Exception ignored in".
-        if self._finished or self.gi_running:
+        if self._finished or self._running:
             return
         if not self._frame.started:
             if self._kind == "coroutine":
                 import warnings  # CPython calls this very function (_PyErr_WarnUnawaitedCoroutine)
                 warnings._warn_unawaited_coroutine(self)
             return
-        self.close()
+        try:
+            self.close()
+        except BaseException as e:  # reported as _PyGen_Finalize does, not as a failed __del__
+            _write_unraisable(e, f"Exception ignored while closing generator {self!r}", self)
 
 
 class VMGenerator(_SuspendableFrame):
@@ -251,6 +304,7 @@ class VMGenerator(_SuspendableFrame):
         return self
 
     def __next__(self):
+        """Implement next(self)."""
         return self.send(None)
 
 
@@ -282,7 +336,7 @@ class VMCoroutine(_SuspendableFrame):
 
     @property
     def cr_running(self) -> bool:
-        return self.gi_running
+        return self._running
 
     @property
     def cr_code(self):
