@@ -106,3 +106,24 @@ try:
     A() + A()
 except TypeError as e:
     print(e)
+# %% await_rejects_what_await_returns
+# __await__ must return an iterator; 3.15's messages name both types.
+class NoIterator:
+    def __await__(self):
+        return None
+made = []
+class ReturnsCoroutine:
+    def __await__(self):
+        made.append(coro_fn())
+        return made[-1]
+async def coro_fn():
+    return 1
+async def use(awaitable):
+    return await awaitable
+for awaitable in (NoIterator(), ReturnsCoroutine()):
+    c = use(awaitable)
+    try:
+        c.send(None)
+    except TypeError as e:
+        print(str(e).replace("__main__.", ""))
+made[0].close()

@@ -284,6 +284,7 @@ class _AThrow(_Step):
         except BaseException as e:
             self._end()
             if self._args is None and isinstance(e, (StopAsyncIteration, GeneratorExit)):
+                self._agen._vm.forget_traceback(e)  # handled here (see _SuspendableFrame.close)
                 raise StopIteration from None  # this aclose() is done
             raise
         if self._args is None and type(out) is AsyncGenWrappedValue:
@@ -305,8 +306,9 @@ class _AThrow(_Step):
                 raise
         try:
             out = agen.throw(*args)
-        except (StopAsyncIteration, GeneratorExit):
+        except (StopAsyncIteration, GeneratorExit) as e:
             self._end()
+            agen._vm.forget_traceback(e)
             raise StopIteration from None
         except BaseException:
             self._end()

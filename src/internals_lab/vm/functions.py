@@ -259,7 +259,10 @@ class _SuspendableFrame:
             return None
         try:
             self._throw(GeneratorExit())
-        except GeneratorExit:
+        except GeneratorExit as exit_:
+            # Its handling ends here: the VM's traceback record must not keep it (nor the
+            # exception it was thrown in over, its __context__) alive.
+            self._vm.forget_traceback(exit_)
             return None
         except StopIteration as stop:
             # 3.13+ (gh-104770): close() returns what the generator returned on GeneratorExit.
