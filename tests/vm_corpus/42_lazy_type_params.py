@@ -96,3 +96,19 @@ Undefined = "defined"
 ns = {}
 exec("type NoModule = int\nclass G[V]: pass", ns)
 result = (repr(t.__bound__), repr(u.__constraints__), ns["NoModule"].__module__, ns["G"].__type_params__[0].__module__)
+# %% alias_qualname_names_where_it_was_defined (3.12+)
+# 3.15 gives an alias a __qualname__, taken from its value function's qualified name; a local
+# alias then cannot be pickled by reference.
+import pickle
+def get():
+    type TA = int
+    return TA
+class K:
+    type CL = list[int]
+type G[T] = dict[T, int]
+print([getattr(a, "__qualname__", a.__name__) for a in (get(), K.CL, G)], K.CL.__value__)
+for thing in (K.CL, get()):
+    try:
+        pickle.dumps(thing)
+    except pickle.PickleError as e:
+        print(type(e).__name__)

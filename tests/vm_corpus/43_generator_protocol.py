@@ -129,3 +129,61 @@ g = gen()
 ref = next(g)
 g.close()
 result = ref() is None
+# %% generator_finalizer_errors_and_read_only_members
+# A generator that ignores GeneratorExit when collected is reported to the unraisable hook
+# as _PyGen_Finalize reports it; gi_running cannot be assigned.
+import sys
+def f():
+    try:
+        yield
+    except GeneratorExit:
+        yield
+seen = []
+old = sys.unraisablehook
+sys.unraisablehook = seen.append
+g = f(); next(g); r = repr(g); del g
+sys.unraisablehook = old
+u = seen[0]
+print(u.exc_type, u.exc_value, u.err_msg == f"Exception ignored while closing generator {r}" or u.object is not None)
+def h():
+    yield 1
+i = h()
+print(i.__next__.__doc__)
+try:
+    i.gi_running = 42
+except AttributeError as e:
+    print(e)
+# %% thrown_exception_chains_to_the_generators_handled_one
+# gen_send_ex2 chains an exception thrown in to the one the generator is handling.
+def f():
+    try:
+        raise KeyError("a")
+    except Exception:
+        yield
+gen = f()
+gen.send(None)
+try:
+    gen.throw(ValueError)
+except ValueError as e:
+    print(type(e.__context__), e.__context__.args)
+# %% throw_with_a_class_that_makes_no_exception
+class E(Exception):
+    def __new__(cls, *args, **kwargs):
+        return cls
+def generator():
+    try:
+        yield
+    except TypeError as e:
+        print("inside:", e)
+        yield "caught"
+gen = generator()
+next(gen)
+print(gen.throw(E))
+def boring():
+    yield
+b = boring()
+try:
+    b.throw(E)
+except TypeError as e:
+    print("outside:", e)
+print(next(b, "finished"))

@@ -6,9 +6,10 @@ the resulting code objects in `interpreter.VirtualMachine`, one `op_NAME` handle
 
 Where a program can still tell it runs in the VM (deliberate limits of a teaching VM):
 - functions, generators, coroutines and async generators are `VMFunction`, `VMGenerator`,
-  `VMCoroutine` and `VMAsyncGenerator`, not `types.FunctionType` etc. (they behave alike:
-  calling, binding, `functools.wraps`, `inspect.signature`, the generator protocols,
-  `collections.abc` checks, asyncio);
+  `VMCoroutine` and `VMAsyncGenerator`, not `types.FunctionType` etc.: `type(obj)` tells
+  (they behave alike: calling, binding, `functools.wraps`, `inspect.signature`, the
+  generator protocols, and their `__class__` makes `isinstance(obj, types.FunctionType)` and
+  the like hold), but C code that needs the real type (`_testcapi`, a C type check) refuses;
 - VM frames are not Python frame objects: `sys._getframe`, `inspect.currentframe`,
   `sys.settrace` and `sys.monitoring` see the VM's own Python code, and an exception's
   `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines), and a

@@ -230,6 +230,15 @@ def _module_naming_callables() -> list:
     return [*found, collections.namedtuple]
 
 
+def _call_type(f, args, kwargs):
+    # type(name, bases, ns) names the new class's module after the caller's globals (type_new
+    # in typeobject.c reads PyEval_GetGlobals()), so it must be called from the VM frame's
+    # module; type(obj) needs no frame and stays a direct call.
+    if len(args) == 1 and not kwargs:
+        return type(args[0])
+    return _call_in_module(f, type, args, kwargs)
+
+
 def _call_setrecursionlimit(f, args, kwargs):
     if kwargs or len(args) != 1:
         return sys.setrecursionlimit(*args, **(kwargs or {}))  # CPython's own argument errors
@@ -245,6 +254,7 @@ def _call_getrecursionlimit(f, args, kwargs):
 SPECIAL_CALLS = {id(fn): (fn, impl) for fn, impl in [
     (sys.setrecursionlimit, _call_setrecursionlimit), (sys.getrecursionlimit, _call_getrecursionlimit),
     *[(fn, lambda f, a, k, fn=fn: _call_in_module(f, fn, a, k)) for fn in _module_naming_callables()],
+    (type, _call_type), (type.__new__, lambda f, a, k: _call_in_module(f, type.__new__, a, k)),
     (sys.exc_info, _call_exc_info),
     *([(sys.exception, _call_exception)] if hasattr(sys, "exception") else []),
     (locals, _call_locals), (globals, _call_globals), (vars, _call_vars), (dir, _call_dir),

@@ -89,6 +89,10 @@ class VMFunction:
                  "_builtins", "_nlocalsplus", "_keyword_slots", "_simple", "_generatorlike",
                  "_name", "_qualname", "__dict__", "__weakref__")
 
+    # isinstance(f, types.FunctionType) and `f.__class__ is FunctionType` (types.coroutine,
+    # inspect.isfunction) see a function; type(f) still names VMFunction (functions._present_as).
+    __class__ = property(lambda self: types.FunctionType)
+
     __globals__ = _attribute("_globals", "the module namespace", readonly=True)
     __closure__ = _attribute("_closure", "cells of the free variables", readonly=True)
     __defaults__ = _attribute("_defaults", "defaults of positional parameters",

@@ -25,6 +25,71 @@ __all__ = ["VMFunction", "VMGenerator", "VMCoroutine", "VMAsyncGenerator", "Asyn
            "build_class"]
 
 
+def _exception_for_throw(typ, val=None, tb=None) -> BaseException:
+    """The exception `throw(typ[, val[, tb]])` raises in the frame (_gen_throw's checks)."""
+    if tb is not None and not isinstance(tb, types.TracebackType):
+        raise TypeError("throw() third argument must be a traceback object")
+    if isinstance(typ, BaseException):
+        if val is not None:
+            raise TypeError("instance exception may not have a separate value")
+        exc = typ
+    elif isinstance(typ, type) and issubclass(typ, BaseException):
+        if isinstance(val, typ):
+            exc = val
+        else:
+            exc = typ() if val is None else typ(*val) if isinstance(val, tuple) else typ(val)
+            if not isinstance(exc, BaseException):  # PyErr_NormalizeException's failure is thrown in
+                exc = TypeError(f"calling {typ!r} should have returned an instance of BaseException, "
+                                f"not {type(exc).__name__}")
+    else:
+        raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
+                        f"not {type(typ).__name__}")
+    if tb is not None:
+        exc.__traceback__ = tb
+    return exc
+
+
+def _unraisable_args_type() -> type:
+    """sys.UnraisableHookArgs, which Python does not name: the default hook accepts only it."""
+    captured = []
+    hook, sys.unraisablehook = sys.unraisablehook, captured.append
+    try:
+        class Raiser:
+            def __del__(self):
+                raise RuntimeError
+        Raiser()  # dropped at once: its __del__ error goes to the hook
+    finally:
+        sys.unraisablehook = hook
+    return type(captured[0])
+
+
+_UnraisableHookArgs = _unraisable_args_type()
+
+
+def _write_unraisable(exc: BaseException, message: str, obj) -> None:
+    """PyErr_FormatUnraisable (3.14+: the message names the object) or, before,
+    PyErr_WriteUnraisable(obj) ("Exception ignored in: obj")."""
+    err_msg, obj = (message, None) if VERSION >= (3, 14) else (None, obj)
+    sys.unraisablehook(_UnraisableHookArgs((type(exc), exc, exc.__traceback__, err_msg, obj)))
+
+
+class _ReadOnly:
+    """A read-only member with CPython's message for assigning it (a T_BOOL READONLY member:
+    "attribute 'gi_running' of 'generator' objects is not writable")."""
+
+    def __init__(self, slot: str, name: str) -> None:
+        self._slot, self._name = slot, name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self._slot)
+
+    def __set__(self, obj, value):
+        raise AttributeError(f"attribute '{self._name}' of '{type(obj).__name__}' objects is not writable")
+
+    def __delete__(self, obj):
+        self.__set__(obj, None)
+
+
 class _SuspendableFrame:
     """What generators and coroutines share (`Objects/genobject.c`, in Python)."""
 
@@ -32,12 +97,14 @@ class _SuspendableFrame:
 
     def __init__(self, frame: Frame, function: VMFunction) -> None:
         self._frame = frame
-        self.gi_running = False
+        self._running = False
         self.__name__ = function.__name__
         self.__qualname__ = function.__qualname__
         self._vm = function._vm
         self._exc_slot = None
         self._finished = False
+
+    gi_running = _ReadOnly("_running", "gi_running")
 
     @property
     def gi_frame(self):
@@ -54,13 +121,13 @@ class _SuspendableFrame:
 
     @property
     def gi_suspended(self) -> bool:
-        return not self._finished and not self.gi_running and self._frame.started
+        return not self._finished and not self._running and self._frame.started
 
     def _state(self, prefix: str) -> str:
         """gen_getstate in Objects/genobject.c (3.15+): CREATED, RUNNING, SUSPENDED or CLOSED."""
         if self._finished:
             return f"{prefix}_CLOSED"
-        if self.gi_running:
+        if self._running:
             return f"{prefix}_RUNNING"
         return f"{prefix}_SUSPENDED" if self._frame.started else f"{prefix}_CREATED"
 
@@ -72,8 +139,8 @@ class _SuspendableFrame:
 
     def _resume(self, value, exc=None, push=True):
         """Run the frame until it yields (return the value) or ends (raise StopIteration)."""
-        if self.gi_running:
-            raise ValueError("generator already executing")
+        if self._running:
+            raise ValueError(f"{self._kind} already executing")
         frame = self._frame
         if push:  # gen_send_ex2 pushes the sent value (None when throwing) either way
             frame.stack.append(value)
@@ -81,7 +148,11 @@ class _SuspendableFrame:
         frame.why = 0
         vm = self._vm
         vm.exc_chain.append(self._exc_slot)
-        self.gi_running = True
+        if exc is not None and self._exc_slot is not None:
+            # gen_send_ex2's _PyErr_ChainStackItem: an exception thrown into a generator that
+            # is handling one (suspended in an `except` block) gets that one as __context__.
+            vm.set_context(exc)
+        self._running = True
         failed = None
         try:
             result = vm.run_frame(frame, exc)
@@ -96,7 +167,7 @@ class _SuspendableFrame:
             self._finish()
             raise
         finally:
-            self.gi_running = False
+            self._running = False
             self._exc_slot = vm.exc_chain.pop()
         if failed is not None:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
@@ -116,7 +187,7 @@ class _SuspendableFrame:
                 raise RuntimeError("cannot reuse already awaited coroutine")
             raise StopIteration
         if not self._frame.started and value is not None:
-            raise TypeError("can't send non-None value to a just-started generator")
+            raise TypeError(f"can't send non-None value to a just-started {self._kind}")
         return self._resume(value)
 
     def _yield_from_target(self):
@@ -143,27 +214,11 @@ class _SuspendableFrame:
             import warnings
             warnings.warn("the (type, exc, tb) signature of throw() is deprecated, "
                           "use the single-arg signature instead.", DeprecationWarning, stacklevel=2)
-        val = rest[0] if rest else None
-        tb = rest[1] if len(rest) > 1 else None
-        if tb is not None and not isinstance(tb, types.TracebackType):
-            raise TypeError("throw() third argument must be a traceback object")
-        if isinstance(typ, BaseException):
-            if val is not None:
-                raise TypeError("instance exception may not have a separate value")
-            exc = typ
-        elif isinstance(typ, type) and issubclass(typ, BaseException):
-            if isinstance(val, typ):
-                exc = val
-            else:
-                exc = typ() if val is None else typ(*val) if isinstance(val, tuple) else typ(val)
-        else:
-            raise TypeError(f"exceptions must be classes or instances deriving from BaseException, "
-                            f"not {type(typ).__name__}")
-        if tb is not None:
-            exc.__traceback__ = tb
-        return self._throw(exc)
+        return self._throw(_exception_for_throw(typ, *rest))
 
-    def _throw(self, exc: BaseException):
+    def _throw(self, exc: BaseException, close_on_exit: bool = True):
+        """_gen_throw: with close_on_exit, GeneratorExit closes a delegate instead of being
+        thrown into it (athrow and aclose pass False)."""
         if self._finished:
             raise exc
         if not self._frame.started:
@@ -171,10 +226,10 @@ class _SuspendableFrame:
             raise exc
         target = self._yield_from_target()
         if target is not None:
-            self.gi_running = True
+            self._running = True
             error = None
             try:
-                if isinstance(exc, GeneratorExit):
+                if close_on_exit and isinstance(exc, GeneratorExit):
                     _close_iterator(target)
                 else:
                     thrower = getattr(target, "throw", None)
@@ -183,7 +238,7 @@ class _SuspendableFrame:
             except BaseException as e:
                 error = e
             finally:
-                self.gi_running = False
+                self._running = False
             if error is not None:
                 if VERSION == (3, 11) and isinstance(error, StopIteration):
                     # 3.11 has no CLEANUP_THROW: _gen_throw itself pops the sub-iterator,
@@ -204,12 +259,15 @@ class _SuspendableFrame:
             return None
         try:
             self._throw(GeneratorExit())
-        except GeneratorExit:
+        except GeneratorExit as exit_:
+            # Its handling ends here: the VM's traceback record must not keep it (nor the
+            # exception it was thrown in over, its __context__) alive.
+            self._vm.forget_traceback(exit_)
             return None
         except StopIteration as stop:
             # 3.13+ (gh-104770): close() returns what the generator returned on GeneratorExit.
             return stop.value if VERSION >= (3, 13) else None
-        raise RuntimeError("generator ignored GeneratorExit")
+        raise RuntimeError(f"{self._kind} ignored GeneratorExit")
 
     def _finish(self) -> None:
         # CPython clears a finished generator's frame: its locals must not outlive it.
@@ -218,37 +276,59 @@ class _SuspendableFrame:
         frame.stack.clear()
         frame.localsplus[:] = [NULL] * len(frame.localsplus)
 
+    def __reduce__(self):
+        # copy and pickle refuse generators and coroutines, whose state is a running frame
+        # (gen_reduce does not exist in genobject.c: object.__reduce_ex__ finds no tp_new).
+        raise TypeError(f"cannot pickle {self._kind.replace(' ', '_')!r} object")
+
     def __del__(self):
         # As CPython's generator finalizer (_PyGen_Finalize): a coroutine never started warns
         # that it was never awaited; a suspended generator is closed so its `finally` blocks
         # run. An exception here is reported by Python as "Exception ignored in".
-        if self._finished or self.gi_running:
+        if self._finished or self._running:
             return
         if not self._frame.started:
             if self._kind == "coroutine":
                 import warnings  # CPython calls this very function (_PyErr_WarnUnawaitedCoroutine)
                 warnings._warn_unawaited_coroutine(self)
             return
-        self.close()
+        try:
+            self.close()
+        except BaseException as e:  # reported as _PyGen_Finalize does, not as a failed __del__
+            _write_unraisable(e, f"Exception ignored while closing generator {self!r}", self)
 
 
 class VMGenerator(_SuspendableFrame):
     """A generator whose frame is a VM frame."""
 
+    __class__ = property(lambda self: types.GeneratorType)  # see _present_as
+
     def __iter__(self):
         return self
 
     def __next__(self):
+        """Implement next(self)."""
         return self.send(None)
 
 
 collections.abc.Generator.register(VMGenerator)
 
 
+class VMIterableCoroutine(VMGenerator):
+    """A generator whose code `types.coroutine` flagged CO_ITERABLE_COROUTINE. CPython's C code
+    (`_PyCoro_GetAwaitableIter`, used by `anext()` and asyncio's C tasks) awaits such a
+    generator by its code flag; it cannot see a VM generator's flag, so this one answers to
+    `__await__` instead. Plain VM generators must not: `inspect.isawaitable` would say yes."""
+
+    def __await__(self):
+        return self
+
+
 class VMCoroutine(_SuspendableFrame):
     """A coroutine (`async def`) whose frame is a VM frame: awaited, not iterated."""
 
     _kind = "coroutine"
+    __class__ = property(lambda self: types.CoroutineType)  # see _present_as
 
     def __await__(self):
         return _CoroutineWrapper(self)
@@ -259,7 +339,7 @@ class VMCoroutine(_SuspendableFrame):
 
     @property
     def cr_running(self) -> bool:
-        return self.gi_running
+        return self._running
 
     @property
     def cr_code(self):
@@ -310,163 +390,29 @@ class _CoroutineWrapper:
 collections.abc.Coroutine.register(VMCoroutine)
 
 
-class AsyncGenWrappedValue:
-    """A value an async generator yields to its consumer (ASYNC_GEN_WRAP), as opposed to a
-    value an `await` inside it passes through to the event loop."""
+def _present_as(cls: type, native: type) -> None:
+    """Let a VM class answer to the checks programs make of the native type it stands for.
 
-    __slots__ = ("value",)
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return f"<async_gen_wrapped_value {self.value!r}>"
-
-
-class VMAsyncGenerator(_SuspendableFrame):
-    """An async generator whose frame is a VM frame (`async def` with `yield`)."""
-
-    _kind = "async generator"
-
-    def __init__(self, frame: Frame, function: VMFunction) -> None:
-        super().__init__(frame, function)
-        self._hooks_inited = False
-
-    def _init_hooks(self) -> None:
-        # As CPython's async_gen_init_hooks: tell the event loop (asyncio registers the
-        # generator so that shutdown_asyncgens can close it).
-        if self._hooks_inited:
-            return
-        self._hooks_inited = True
-        firstiter = sys.get_asyncgen_hooks().firstiter
-        if firstiter is not None:
-            firstiter(self)
-
-    def __aiter__(self):
-        return self
-
-    def __anext__(self):
-        self._init_hooks()
-        return _AsyncGenStep(self, value=None)
-
-    def asend(self, value):
-        self._init_hooks()
-        return _AsyncGenStep(self, value=value)
-
-    def athrow(self, typ, val=None, tb=None):
-        self._init_hooks()
-        if isinstance(typ, BaseException):
-            exc = typ
-        else:
-            exc = typ() if val is None else (val if isinstance(val, typ) else typ(val))
-        return _AsyncGenStep(self, exc=exc)
-
-    def aclose(self):
-        self._init_hooks()
-        return _AsyncGenStep(self, exc=GeneratorExit(), closing=True)
-
-    @property
-    def ag_frame(self):
-        return self.gi_frame
-
-    @property
-    def ag_running(self) -> bool:
-        return self.gi_running
-
-    @property
-    def ag_code(self):
-        return self._frame.code
-
-    if VERSION >= (3, 12):
-        ag_suspended = property(lambda self: self.gi_suspended)
-
-    if VERSION >= (3, 15):
-        ag_state = property(lambda self: self._state("AGEN"))
-
-    def __del__(self):
-        if not self._finished and self._frame.started and not self.gi_running:
-            finalizer = sys.get_asyncgen_hooks().finalizer
-            if finalizer is not None:
-                finalizer(self)
+    Each class body sets `__class__` to a property returning the native type: `obj.__class__`
+    is what `isinstance` falls back on when `type(obj)` does not match (as unittest.mock's
+    spec objects do), so `isinstance(coro, types.CoroutineType)`,
+    `inspect.iscoroutine(coro)` and test_coroutines' `coro.__class__ is types.CoroutineType`
+    hold; `type(obj)` still names the VM class. `__name__` sets the C-level tp_name, which
+    CPython's own messages use ("'coroutine' object is not iterable"); the class's repr keeps
+    its qualified name, VMCoroutine."""
+    cls.__name__ = native.__name__
 
 
-class _AsyncGenStep:
-    """The awaitable that `__anext__`, `asend`, `athrow` and `aclose` return
-    (`async_generator_asend` / `async_generator_athrow` in genobject.c)."""
-
-    def __init__(self, agen: VMAsyncGenerator, value=None, exc=None, closing=False) -> None:
-        self._agen = agen
-        self._value = value
-        self._exc = exc
-        self._closing = closing
-        self._started = False
-        self._done = False
-
-    def __await__(self):
-        return self
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self.send(None)
-
-    def _outcome(self, step):
-        """Run one step of the generator; translate what comes out for the awaiting code."""
-        try:
-            out = step()
-        except StopIteration:
-            self._done = True
-            if self._closing:
-                raise
-            raise StopAsyncIteration from None
-        except (StopAsyncIteration, GeneratorExit):
-            self._done = True
-            if self._closing:
-                raise StopIteration from None
-            raise
-        except BaseException:
-            self._done = True
-            raise
-        if isinstance(out, AsyncGenWrappedValue):
-            self._done = True
-            if self._closing:
-                raise RuntimeError("async generator ignored GeneratorExit")
-            raise StopIteration(out.value)
-        return out  # an await inside the generator suspends: pass it to the event loop
-
-    def send(self, value):
-        if self._done:
-            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
-        agen = self._agen
-        if not self._started:
-            self._started = True
-            if self._exc is not None:
-                if agen._finished or not agen._frame.started:
-                    agen._finished = True
-                    self._done = True
-                    if self._closing:
-                        raise StopIteration
-                    raise self._exc
-                return self._outcome(lambda: agen._throw(self._exc))
-            if agen._finished:
-                self._done = True
-                raise StopAsyncIteration
-            value = self._value
-        return self._outcome(lambda: agen._resume(value))
-
-    def throw(self, typ, val=None, tb=None):
-        if self._done:
-            raise RuntimeError("cannot reuse already awaited __anext__()/asend()")
-        exc = typ if isinstance(typ, BaseException) else (typ() if val is None else typ(val))
-        self._started = True
-        return self._outcome(lambda: self._agen._throw(exc))
-
-    def close(self):
-        self._done = True
+_present_as(VMFunction, types.FunctionType)
+_present_as(VMGenerator, types.GeneratorType)
+_present_as(VMIterableCoroutine, types.GeneratorType)
+_present_as(VMCoroutine, types.CoroutineType)
 
 
-collections.abc.AsyncGenerator.register(VMAsyncGenerator)
+# Async generators have a module of their own; the rest of the VM finds them here too.
+from .async_generators import AsyncGenWrappedValue, VMAsyncGenerator  # noqa: E402
+
+_present_as(VMAsyncGenerator, types.AsyncGeneratorType)
 
 
 def _close_iterator(iterator) -> None:

@@ -36,7 +36,7 @@ from . import frame_builtins, function_object, functions
 from .errors import UnimplementedOpcode, VMError
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
 from .functions import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, VMAsyncGenerator, VMCoroutine,
-                        VMFunction, VMGenerator, build_class)
+                        VMFunction, VMGenerator, VMIterableCoroutine, build_class)
 from .ops_operators import _BINARY, _COMPARE
 
 __all__ = ["VirtualMachine", "HANDLERS", "recursion_room"]
@@ -252,6 +252,8 @@ class VirtualMachine:
     def _generator_for(frame: Frame, func: VMFunction):
         flags = frame.code.co_flags
         if flags & CO_GENERATOR:
+            if flags & 0x100:  # CO_ITERABLE_COROUTINE: made by types.coroutine
+                return VMIterableCoroutine(frame, func)
             return VMGenerator(frame, func)
         if flags & CO_COROUTINE:
             coroutine = VMCoroutine(frame, func)

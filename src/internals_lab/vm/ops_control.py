@@ -9,7 +9,7 @@ from __future__ import annotations
 import types
 
 from .frame import NULL, VERSION
-from .functions import VMGenerator
+from .functions import VMCoroutine, VMGenerator
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +69,10 @@ def op_GET_ITER(f, a):
 
 def op_GET_YIELD_FROM_ITER(f, a):
     v = f.stack[-1]
-    if not isinstance(v, (types.GeneratorType, VMGenerator)):
+    if type(v) is types.CoroutineType or type(v) is VMCoroutine:  # PyCoro_CheckExact
+        if not f.code.co_flags & 0x180:  # CO_COROUTINE | CO_ITERABLE_COROUTINE
+            raise TypeError("cannot 'yield from' a coroutine object in a non-coroutine generator")
+    elif not isinstance(v, (types.GeneratorType, VMGenerator)):
         f.stack[-1] = iter(v)
 
 

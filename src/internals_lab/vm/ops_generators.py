@@ -86,11 +86,24 @@ def _awaitable_iterator(obj):
             raise TypeError(f"'{type(obj).__name__}' object can't be awaited")
         raise TypeError(f"object {type(obj).__name__} can't be used in 'await' expression")
     result = await_(obj)
+    if VERSION >= (3, 15):  # the messages name both types (%T) from 3.15
+        if isinstance(result, (VMCoroutine, types.CoroutineType)):
+            raise TypeError(f"{_full_name(type(obj))}.__await__() must return an iterator, not coroutine")
+        if getattr(type(result), "__next__", None) is None:
+            raise TypeError(f"{_full_name(type(obj))}.__await__() must return an iterator, "
+                            f"not {_full_name(type(result))}")
+        return result
     if isinstance(result, (VMCoroutine, types.CoroutineType)):
         raise TypeError("__await__() returned a coroutine")
     if getattr(type(result), "__next__", None) is None:
         raise TypeError(f"__await__() returned non-iterator of type '{type(result).__name__}'")
     return result
+
+
+def _full_name(tp: type) -> str:
+    """%T: _PyType_GetFullyQualifiedName, module.qualname except for builtins and __main__."""
+    module = tp.__module__
+    return tp.__qualname__ if module in ("builtins", "__main__") else f"{module}.{tp.__qualname__}"
 
 
 def _tp_name(tp: type) -> str:

@@ -32,7 +32,9 @@ def _intrinsic_import_star(f, module):
 
 def _intrinsic_stopiteration_error(f, exc):
     if isinstance(exc, StopIteration):
-        error = RuntimeError("generator raised StopIteration")
+        flags = f.code.co_flags  # the message names the kind of code (CO_ASYNC_GENERATOR, CO_COROUTINE)
+        kind = "async generator" if flags & 0x200 else "coroutine" if flags & 0x80 else "generator"
+        error = RuntimeError(f"{kind} raised StopIteration")
     elif isinstance(exc, StopAsyncIteration) and f.code.co_flags & 0x200:
         error = RuntimeError("async generator raised StopAsyncIteration")
     else:

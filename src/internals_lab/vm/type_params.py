@@ -20,7 +20,7 @@ from __future__ import annotations
 import builtins
 import types
 
-from .frame import NULL
+from .frame import NULL, VERSION
 from .functions import VMFunction
 
 __all__ = ["make_type_param", "with_default", "make_alias", "subscript_generic"]
@@ -28,16 +28,29 @@ __all__ = ["make_type_param", "with_default", "make_alias", "subscript_generic"]
 _COMPILED: dict[str, types.CodeType] = {}
 
 
-def _run(source: str, f, helpers: dict) -> dict:
-    code = _COMPILED.get(source)
+def _run(source: str, f, helpers: dict, qualname: tuple | None = None) -> dict:
+    code = _COMPILED.get((source, qualname))
     if code is None:
-        code = _COMPILED[source] = compile(source, "<PEP 695>", "exec", dont_inherit=True)
+        code = compile(source, "<PEP 695>", "exec", dont_inherit=True)
+        if qualname is not None:
+            code = _with_qualname(code, *qualname)
+        _COMPILED[(source, qualname)] = code
     namespace = {"__builtins__": builtins, **helpers}
     module = dict.get(f.globals, "__name__", NULL)
     if module is not NULL:  # no __name__ in the program's globals: none in the statement's
         namespace["__name__"] = module
     exec(code, namespace)  # the VM's own statement: its lazy parts call the program's functions
     return namespace
+
+
+def _with_qualname(code: types.CodeType, name: str, qualname: str) -> types.CodeType:
+    """The statement's code with its value function's co_qualname set: 3.15's alias takes its
+    `__qualname__` from that function (`get.<locals>.Alias`, not the bare name our statement,
+    compiled at top level, would give)."""
+    consts = tuple(_with_qualname(c, name, qualname) if isinstance(c, types.CodeType) else c
+                   for c in code.co_consts)
+    code = code.replace(co_consts=consts)
+    return code.replace(co_qualname=qualname) if code.co_name == name else code
 
 
 def _memoized(compute):
@@ -134,7 +147,8 @@ def make_alias(f, name: str, type_params, compute_value):
             spec = spec.replace(f"{key}()", f"{key}_{i}()")
         specs.append(spec)
     source = f"type {name}[{', '.join(specs)}] = __vm_value()" if specs else f"type {name} = __vm_value()"
-    alias = _run(source, f, helpers)[name]
+    qualname = (name, compute_value.__qualname__) if VERSION >= (3, 15) else None
+    alias = _run(source, f, helpers, qualname)[name]
     if type_params:
         _repoint_cells(compute_value, dict(zip(map(id, type_params), alias.__type_params__)))
     return alias
