@@ -49,7 +49,7 @@ test: venv
 test-browser: venv
 	@bash tools/browser_deps.sh
 	@test -f _build/html/index.html || { echo "no built site: run make book first"; exit 2; }
-	@$(PY) -m pytest -p no:cacheprovider tests/browser
+	@$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup tests/browser
 
 outputs: venv
 	@$(PY) tools/regenerate_outputs.py $(NOTEBOOKS)

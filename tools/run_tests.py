@@ -93,7 +93,8 @@ def stages() -> list[tuple[str, list[list[str]]]]:
     plan.append(("built site", [pytest(PY, "tests/site")]))
     if (ROOT / "tests" / "browser").is_dir():
         plan.append(("browser: the site and the live labs in Chromium",
-                     [["bash", "tools/browser_deps.sh"], pytest(PY, "tests/browser")]))
+                     [["bash", "tools/browser_deps.sh"],
+                      pytest(PY, "-n", "2", "--dist", "loadgroup", "tests/browser")]))
     return plan
 
 

@@ -14,6 +14,10 @@ import pytest
 
 from .conftest import ROOT, Visit
 
+# Under `pytest -n 2 --dist loadgroup` (make test) every lab runs on one worker, so one
+# JupyterLab server serves them all and no two kernels compete; the other worker takes pages.
+pytestmark = pytest.mark.xdist_group("jupyterlab")
+
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
