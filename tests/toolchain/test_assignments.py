@@ -73,6 +73,23 @@ def test_exact_refuses_look_alikes_and_accepts_equal_plain_values():
     assert not exact({("a", "gil"): 1}, {("a", "gil"): True})
 
 
+def test_exact_keeps_its_container_types_when_the_notebook_rebinds_them():
+    # The preamble runs in the student's namespace: rebinding `tuple` or `dict` there must not
+    # turn the container comparison into plain == on items that equal anything.
+    namespace = {}
+    exec(assignments.GRADER_PREAMBLE, namespace)
+
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+    namespace.update(list=None, tuple=None, dict=None, set=None, frozenset=None)
+    exact = namespace["_exact"]
+    assert not exact((Anything(), Anything()), ("t2", 1.5))
+    assert not exact([Anything()], [7]) and not exact({"k": Anything()}, {"k": 7})
+    assert exact(("t2", 1.5), ("t2", 1.5)) and exact({"k": [7]}, {"k": [7]})
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_graded_cell_has_hidden_tests(name):
     nb = json.loads((ROOT / "assignments" / "source" / name / f"{name}.ipynb").read_text())
