@@ -265,6 +265,7 @@ _CSS = """
 #ID .ilp-panel{display:flex;flex-wrap:wrap;gap:.8em}
 #ID pre.ilp-source{flex:1 1 20em;margin:0;padding:.4em;background:#f6f6f6;color:#111;white-space:pre;overflow:auto;line-height:1.4}
 #ID mark.current-span{background:#ffe066;color:#000;outline:1px solid #c90;border-radius:2px}
+#ID mark.ilp-nospan{background:none;outline:none}
 #ID .ilp-side{flex:1 1 22em;min-width:0}
 #ID .ilp-h{font-weight:600;font-size:.85em;margin:.4em 0 .2em;color:#333}
 #ID .ilp-cols{display:flex;gap:1em;flex-wrap:wrap}
@@ -371,7 +372,8 @@ class TracePlayer:
     __repr__ = __str__
 
     def _outcome_and_caps(self) -> str:
-        return f"{self.data.outcome} {self.data.caps}".strip()
+        # Shown under every step, so it says when it holds: the first step has not finished anything.
+        return f"After the last step: {self.data.outcome} {self.data.caps}".strip()
 
     def _repr_html_(self) -> str:
         pid = self.element_id
