@@ -161,3 +161,20 @@ def test_tracing_does_not_change_what_a_corpus_program_does(snippet):
     expected_exception = None if expected.exception is None else ": ".join(expected.exception)
     assert t.exception == expected_exception
     json.dumps(t.to_dict())  # every record stays JSON-ready
+
+
+def test_a_raising_step_leaves_the_stack_its_handler_starts_with():
+    # CPython pops the instruction's inputs and unwinds before the handler runs: neither operand
+    # of the failed addition is left, only the exception the handler receives.
+    t = trace("try:\n    x = 1 + 'a'\nexcept TypeError:\n    pass\n")
+    (i, raised), = [(i, s) for i, s in enumerate(t.steps) if s.exception == "raised"]
+    handler = t.steps[i + 1]
+    assert raised.opname == "BINARY_OP" and handler.opname == "PUSH_EXC_INFO"
+    assert raised.stack_after == handler.stack_before
+    assert len(raised.stack_after) == 1 and raised.stack_after[0].startswith("TypeError(")
+
+
+def test_a_step_whose_exception_leaves_the_frame_leaves_no_stack():
+    t = trace("def f():\n    return 1 / 0\ntry:\n    f()\nexcept ZeroDivisionError:\n    pass\n")
+    inner = [s for s in t.steps if s.exception == "raised" and s.function == "f"]
+    assert [s.opname for s in inner] == ["BINARY_OP"] and inner[0].stack_after == []

@@ -217,6 +217,11 @@ def trace(source: str, filename: str = "<vm>", max_steps: int | None = 10_000, *
     out = CappedOutput(bounds.max_output)
     vm = VirtualMachine()
     pending: dict[int, TraceStep] = {}
+    # A step that raised, waiting for its frame's next step: CPython pops the instruction's
+    # inputs and unwinds to the handler before anything else runs, so what the step leaves is
+    # the stack the handler starts with (empty if the exception leaves the frame). The VM's
+    # own stack at the raise still holds the operands a handler had not popped yet.
+    unwinding: dict[int, tuple[object, TraceStep]] = {}
     numbers: dict[int, tuple[object, int]] = {}  # id(frame) -> (frame kept alive, number)
     size = 0  # characters of text recorded so far (stacks, locals, listings)
 
@@ -260,6 +265,9 @@ def trace(source: str, filename: str = "<vm>", max_steps: int | None = 10_000, *
                 d = frame.decoded
                 pos = d.positions[index]
                 before, local_view = _stack_view(frame.stack), _locals_view(frame)
+                raised = unwinding.pop(id(frame), None)
+                if raised is not None and raised[0] is frame:
+                    raised[1].stack_after = list(before)
                 step = TraceStep(len(steps), frame.depth, number_of(frame), frame.code.co_qualname,
                                  code_key(frame), d.offsets[index],
                                  d.opnames[index], d.opargs[index],
@@ -281,6 +289,8 @@ def trace(source: str, filename: str = "<vm>", max_steps: int | None = 10_000, *
                         step.output = out.take()
                     if phase == 2:
                         step.exception = "raised"
+                        step.stack_after = []
+                        unwinding[id(frame)] = (frame, step)
         finally:
             vm.hook = saved
 
