@@ -75,3 +75,11 @@ def test_set_repository_rewrites_every_copy(tmp_path):
     bad = subprocess.run([sys.executable, str(tmp_path / "tools" / "set_repository.py"), "not a url"],
                          cwd=tmp_path, capture_output=True, text=True)
     assert bad.returncode == 2 and "https://" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if re.match(r"0[1-9]_", p.name)], ids=lambda p: p.name)
+def test_a_lab_is_titled_with_its_chapter_number(path):
+    # The title becomes the sidebar entry: "Lab 4", never "Lab 04", whatever the file name.
+    titles = [c["source"][0] for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+              if c["cell_type"] == "markdown" and c["source"] and c["source"][0].startswith("# ")]
+    assert titles and titles[0].startswith(f"# Lab {int(path.name[:2])}: "), titles[:1]
