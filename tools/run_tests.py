@@ -16,9 +16,11 @@ the exit status is non-zero if any stage failed.
 """
 from __future__ import annotations
 
+import collections
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -98,6 +100,10 @@ def stages() -> list[tuple[str, list[list[str]]]]:
     return plan
 
 
+# How much of a failed stage's output the summary repeats.
+TAIL_LINES = 12
+
+
 def run_parallel(commands: list[str], env: dict[str, str]) -> str:
     """Run shell-free commands (space-separated words) at once; each one's output after it ends."""
     running = []
@@ -114,12 +120,31 @@ def run_parallel(commands: list[str], env: dict[str, str]) -> str:
     return f"FAILED ({', '.join(failed)})" if failed else "passed"
 
 
-def run_stage(commands: list[list[str]], env: dict[str, str]) -> str:
+def run_streamed(cmd: list[str], env: dict[str, str], tail: collections.deque) -> int:
+    """Run `cmd`, passing its output through as it comes and keeping its last lines in `tail`."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace", bufsize=1)
+
+    def relay():
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            tail.append(line.rstrip("\n"))
+
+    # A reader thread, not a loop here: a server the stage left behind may hold the pipe open
+    # after the stage itself has ended, and the stage's end is what counts.
+    reader = threading.Thread(target=relay, daemon=True)
+    reader.start()
+    code = proc.wait()
+    reader.join(timeout=10)
+    return code
+
+
+def run_stage(commands: list[list[str]], env: dict[str, str], tail: collections.deque) -> str:
     if commands and commands[0][0] == "PARALLEL":
         return run_parallel(commands[0][1:], env)
     for cmd in commands:
         print("$ " + " ".join(cmd), flush=True)
-        code = subprocess.run(cmd, cwd=ROOT, env=env).returncode
+        code = run_streamed(cmd, env, tail)
         if code == 3 and cmd[:3] == ["env", "OPTIONAL=1", "bash"]:
             return "skipped (interpreter not installed)"
         if code != 0:
@@ -131,13 +156,21 @@ def main() -> int:
     env = dict(os.environ, PYTHONHASHSEED="0")
     env["PATH"] = os.pathsep.join([str(Path(PY).parent), env.get("PATH", "")])
     results = []
+    tails: dict[str, list[str]] = {}
     total = time.perf_counter()
     for name, commands in stages():
         print(f"\n=== {name} ===", flush=True)
         start = time.perf_counter()
-        outcome = run_stage(commands, env)
+        tail: collections.deque = collections.deque(maxlen=TAIL_LINES)
+        outcome = run_stage(commands, env, tail)
         results.append((name, outcome, time.perf_counter() - start))
+        if outcome.startswith("FAILED"):
+            tails[name] = list(tail)
         print(f"=== {name}: {outcome} in {results[-1][2]:.0f} s", flush=True)
+    # A CI log may keep only the end of the output: repeat why each failed stage failed there.
+    for name, lines in tails.items():
+        print(f"\n--- the last lines of the failed stage: {name}")
+        print("\n".join(lines))
     print("\nstage" + " " * 47 + "result      time")
     for name, outcome, seconds in results:
         print(f"{name:52} {outcome.split(' (')[0]:10} {seconds:5.0f} s")
