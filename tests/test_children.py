@@ -91,6 +91,26 @@ def test_the_child_dies_when_its_parent_is_killed(entry):
             parent.wait()
 
 
+def test_a_child_whose_parent_is_already_gone_exits_before_it_runs(monkeypatch):
+    """The race a busy machine hit: the parent is killed between fork and prctl, so the death
+    signal is never sent. The child must notice that its parent is not the one that started it."""
+    import internals_lab.children as children
+
+    with monkeypatch.context() as patch:
+        patch.setattr(children.os, "getpid", lambda: 1)   # as if started by a process now gone
+        preexec = children.die_with_parent_preexec()
+    done = subprocess.run([sys.executable, "-c", "print('the orphan ran')"], preexec_fn=preexec,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "the orphan ran" not in done.stdout
+
+
+def test_every_lab_child_uses_the_check_for_a_parent_already_gone():
+    import internals_lab.children as children
+    from internals_lab.imports import sandbox
+
+    assert sandbox.die_with_parent_preexec is children.die_with_parent_preexec
+
+
 def test_a_timeout_is_a_message_without_the_script():
     script = "import time\n# " + "a long bootstrap script " * 40 + "\ntime.sleep(600)\n"
     with pytest.raises(ChildTimeout) as caught:

@@ -21,7 +21,8 @@ import subprocess
 import sys
 from typing import Any, Optional, Sequence
 
-__all__ = ["ChildTimeout", "run_child", "start_child", "dies_with_parent", "exit_when_parent_dies"]
+__all__ = ["ChildTimeout", "run_child", "start_child", "dies_with_parent", "exit_when_parent_dies",
+           "die_with_parent_preexec"]
 
 _PR_SET_PDEATHSIG = 1  # include/uapi/linux/prctl.h
 
@@ -69,7 +70,13 @@ def _child_preexec(parent: int) -> None:
         os._exit(1)
 
 
-def _preexec_for_this_process():
+def die_with_parent_preexec():
+    """A `preexec_fn` that makes the child die with this process (Linux), or None elsewhere.
+
+    For a caller that starts its own `subprocess.Popen` (a new session, its own pipes). Like
+    `run_child`, the child also exits when this process died before it could ask: without that
+    check a parent killed between fork and prctl leaves the child running for good.
+    """
     if _PRCTL is None:
         return None
     parent = os.getpid()
@@ -86,7 +93,7 @@ def run_child(argv: Sequence[Any], *, timeout: Optional[float], what: str = "",
     """
     if "preexec_fn" in kwargs:
         raise TypeError("run_child() sets preexec_fn itself")
-    preexec = _preexec_for_this_process()
+    preexec = die_with_parent_preexec()
     if preexec is not None:
         kwargs["preexec_fn"] = preexec
     try:
@@ -105,7 +112,7 @@ def start_child(argv: Sequence[Any], **kwargs: Any) -> subprocess.Popen:
     """
     if "preexec_fn" in kwargs:
         raise TypeError("start_child() sets preexec_fn itself")
-    preexec = _preexec_for_this_process()
+    preexec = die_with_parent_preexec()
     if preexec is not None:
         kwargs["preexec_fn"] = preexec
     return subprocess.Popen(list(argv), **kwargs)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from .children import run_child
 
 __all__ = ["DotProgram", "find_dot", "configure_graphviz", "dot_svg", "GraphvizMissing"]
 
@@ -66,11 +67,12 @@ def configure_graphviz() -> DotProgram:
 def dot_svg(source: str, *, timeout: float = 60.0) -> str:
     """Lay out DOT `source` with the dot engine and return the SVG text."""
     program = _require_dot()
-    result = subprocess.run(
+    result = run_child(
         [str(program.path), "-Kdot", "-Tsvg"],
         input=source.encode("utf-8"),
         capture_output=True,
         timeout=timeout,
+        what="Graphviz's dot",
     )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()

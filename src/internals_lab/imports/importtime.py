@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import html
 import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
+
+from ..children import run_child
 
 __all__ = ["ImportTimeNode", "parse_importtime", "measure_importtime", "icicle_svg"]
 
@@ -69,8 +70,8 @@ def parse_importtime(stderr: str) -> ImportTimeNode:
 def measure_importtime(code: str, *, flags: tuple[str, ...] = ("-S", "-E", "-I")) -> ImportTimeNode:
     """Run `code` in a fresh interpreter with -X importtime and parse what it reports."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    result = subprocess.run([sys.executable, *flags, "-X", "importtime", "-c", code],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = run_child([sys.executable, *flags, "-X", "importtime", "-c", code],
+                       capture_output=True, text=True, env=env, timeout=60, what="the measured code")
     if result.returncode != 0:
         raise RuntimeError(f"the measured code failed:\n{result.stderr[-2000:]}")
     return parse_importtime(result.stderr)

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterable, Optional, Tuple
 
+from ..children import run_child
 from .. import interpreters
 
 __all__ = ["python_315", "run_315", "StartupComparison", "startup_sources", "compare_startup",
@@ -50,8 +51,8 @@ def run_315(code: str, *, flags: Tuple[str, ...] = FLAGS, timeout: float = 60.0,
     exe = executable or python_315()
     if exe is None:
         return None
-    return subprocess.run([exe, *flags, "-c", code], capture_output=True, text=True,
-                          timeout=timeout, env=_env())
+    return run_child([exe, *flags, "-c", code], capture_output=True, text=True,
+                     timeout=timeout, env=_env(), what="the start-up script")
 
 
 def startup_sources(modules: Iterable[str]) -> Tuple[str, str]:
@@ -88,8 +89,8 @@ class StartupComparison:
 
 def _timed(exe: str, code: str, timeout: float) -> Tuple[float, int]:
     start = time.perf_counter()
-    done = subprocess.run([exe, *FLAGS, "-c", code], capture_output=True, text=True,
-                          timeout=timeout, env=_env())
+    done = run_child([exe, *FLAGS, "-c", code], capture_output=True, text=True,
+                     timeout=timeout, env=_env(), what="the start-up script")
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"the start-up script failed:\n{done.stderr[-2000:]}")

@@ -30,7 +30,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..pipeline.isolate import die_with_parent_preexec, kill_group
+from ..children import die_with_parent_preexec
+from ..pipeline.isolate import kill_group
 from .tracer import ImportTrace
 
 __all__ = ["FreshRun", "run_fresh", "trace_fresh", "label_paths"]

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from typing import Dict, List
 
+from ..children import start_child
+
 __all__ = ["IdleCosts", "idle_costs", "measure_here", "suspended_coroutine_bytes", "idle_process_rss"]
 
 
@@ -48,8 +50,8 @@ def suspended_coroutine_bytes(count: int = 2000) -> float:
 
 def idle_process_rss(timeout: float = 30.0) -> int:
     """Resident bytes of a fresh, idle interpreter process (python -S), read from /proc."""
-    child = subprocess.Popen([sys.executable, "-S", "-c", "import sys; print('ready', flush=True); sys.stdin.read()"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = start_child([sys.executable, "-S", "-c", "import sys; print('ready', flush=True); sys.stdin.read()"],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         if child.stdout.readline().strip() != "ready":
             raise RuntimeError("the idle child process did not start")

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-__all__ = ["ChildResult", "run_isolated_script", "DIE_WITH_PARENT", "die_with_parent_preexec", "kill_group"]
+__all__ = ["ChildResult", "run_isolated_script", "DIE_WITH_PARENT", "kill_group"]
 
 # Python code a child runs first: die with the parent (Linux), bound the address space.
 DIE_WITH_PARENT = """
@@ -79,27 +79,6 @@ def run_isolated_script(script: str, data: bytes, *, timeout: float, memory: int
         proc.wait()
         raise
     return ChildResult(proc.returncode, out, err)
-
-
-def die_with_parent_preexec():
-    """A `preexec_fn` that makes the child die with this process (Linux), or None elsewhere.
-
-    For children whose code we cannot prefix with DIE_WITH_PARENT (an experiment that must start
-    with a fresh `sys.modules`). The prctl function is looked up before the fork, so the child
-    only makes one system call between fork and exec. Note PR_SET_PDEATHSIG follows the thread
-    that started the child: start such children from a long-lived thread (a kernel's main thread).
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError, ImportError):
-        return None
-
-    def preexec() -> None:
-        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    return preexec
 
 
 def kill_group(proc: subprocess.Popen) -> None:

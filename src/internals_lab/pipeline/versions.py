@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..children import run_child
 from .. import interpreters as registry
 from .source import as_text
 
@@ -109,8 +110,8 @@ def _run_probe(source, argument: str, versions, interpreters, timeout: float) ->
             continue
         try:
             # Bytes in, UTF-8 explicitly: the child's locale must not decide how the source is read.
-            run = subprocess.run([interp.path, "-I", "-c", _PROBE, argument], input=text.encode("utf-8"),
-                                 capture_output=True, timeout=timeout, env=env)
+            run = run_child([interp.path, "-I", "-c", _PROBE, argument], input=text.encode("utf-8"),
+                            capture_output=True, timeout=timeout, env=env, what=f"CPython {version}")
             stderr = run.stderr.decode("utf-8", "replace").strip().splitlines()
             data = json.loads(run.stdout) if run.returncode == 0 else {"error": " ".join(stderr[-1:]) or "it crashed"}
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
