@@ -203,9 +203,9 @@ def test_evalloop_reference_on_other_kernels_passes_or_names_the_kernel(version)
     result = subprocess.run([str(python), "-c", _RUN_CELLS, str(notebook)], capture_output=True, text=True,
                             env={"PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
-    assert set(lines) == {"test_predict_stack", "test_binary_op_basic", "test_binary_op_order", "test_handler_for"}, result
+    assert set(lines) == {"test_binary_op_basic", "test_binary_op_order", "test_handler_for"}, result
     if version == "3.12":
-        assert lines["test_predict_stack"] == lines["test_handler_for"] == "pass", lines
+        assert lines["test_handler_for"] == "pass", lines
         for cell in ("test_binary_op_basic", "test_binary_op_order"):
             assert lines[cell].startswith("FAIL") and "Python 3.14" in lines[cell], lines
     else:
