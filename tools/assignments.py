@@ -2,6 +2,7 @@
 
     python tools/assignments.py generate     # assignments/release/<name>/ for every assignment
     python tools/assignments.py roundtrip [NAME...]  # grade the reference, the release, every fixture
+    python tools/assignments.py points       # the points table of book/instructors.md
 
 The round trip works in a temporary copy of the course, so the repository's gradebook and
 release are untouched. Submissions:
@@ -66,6 +67,38 @@ class Graded:
 
 def assignment_names() -> list[str]:
     return sorted(p.name for p in (COURSE / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+# Every graded cell carries one of these tags: "internals" when its points need the chapter's
+# CPython internals, "general" otherwise (issue 20: at least 80% internals per chapter assignment).
+TOPICS = ("internals", "general")
+WARM_UP = "shipping_fee"  # the warm-up: Decimal arithmetic, exempt from the internals share
+INTERNALS_SHARE = 0.8
+
+
+def graded_cells(name: str) -> list[tuple[str, float, str | None]]:
+    """(grade_id, points, topic tag) of every graded cell of an assignment's source notebook."""
+    nb = json.loads((COURSE / "source" / name / f"{name}.ipynb").read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {})
+        if meta.get("nbgrader", {}).get("grade"):
+            topics = [tag for tag in meta.get("tags", []) if tag in TOPICS]
+            cells.append((meta["nbgrader"]["grade_id"], float(meta["nbgrader"]["points"]),
+                          topics[0] if len(topics) == 1 else None))
+    return cells
+
+
+def points_table() -> str:
+    """The markdown table of points per assignment, internals and general, from the notebooks."""
+    rows = ["| assignment | points | on internals | share |", "| --- | --- | --- | --- |"]
+    for name in assignment_names():
+        cells = graded_cells(name)
+        total = sum(points for _, points, _ in cells)
+        internals = sum(points for _, points, topic in cells if topic == "internals")
+        note = " (warm-up, exempt)" if name == WARM_UP else ""
+        rows.append(f"| `{name}` | {total:g} | {internals:g} | {internals / total:.0%}{note} |")
+    return "\n".join(rows) + "\n"
 
 
 def _nbgrader(course: Path, *args: str) -> None:
@@ -171,6 +204,9 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["generate"]:
         generate()
         print(f"student release written to {COURSE / 'release'}: {', '.join(assignment_names())}")
+        return 0
+    if argv[:1] == ["points"]:
+        print(points_table(), end="")
         return 0
     if argv[:1] == ["roundtrip"]:
         wrong = []
