@@ -74,7 +74,7 @@ def test_every_lab_page_launches_its_own_notebook():
         assert any("git-pull" in h for h in hrefs) == bool(HUB), path.name
 
 
-@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07"])
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07", "08"])
 def test_a_chapter_links_its_lab_in_the_header_and_its_opening(number):
     chapter = next((SITE / "book").glob(f"{number}_*.html"))
     lab = next((SITE / "notebooks").glob(f"{number}_*.html")).name
@@ -159,3 +159,15 @@ def test_readable_svg_adds_a_viewbox_that_draws_the_chart_unchanged():
     floor = float(re.search(r"min-width:([\d.]+)px", readable_svgs(graph)).group(1))
     assert 6 * floor / 75 >= 10 and floor > 75 * 4 / 3
     assert readable_svgs("<p>no figure</p>") == "<p>no figure</p>"
+
+
+def test_no_page_shows_the_test_harness():
+    """nbval's markers are cell tags, which the site does not show; a `# NBVAL_...` comment in a
+    cell would be read as part of the lesson. The setup cell of each lab is collapsed."""
+    shown = [(_rel(p), m) for p in PAGES for m in re.findall(r"NBVAL_\w*", _text(p))]
+    assert shown == []
+    for path in sorted((SITE / "notebooks").glob("*.html")):
+        text = _text(path)
+        setup = text.index("# Setup: makes")
+        toggles = [m.end() for m in re.finditer(r'<details class="[^"]*\bhide above-input">', text[:setup])]
+        assert toggles and "</details>" not in text[toggles[-1]:setup], f"{path.name}: setup cell shown open"
