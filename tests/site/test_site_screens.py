@@ -171,3 +171,23 @@ def test_no_page_shows_the_test_harness():
         setup = text.index("# Setup: makes")
         toggles = [m.end() for m in re.finditer(r'<details class="[^"]*\bhide above-input">', text[:setup])]
         assert toggles and "</details>" not in text[toggles[-1]:setup], f"{path.name}: setup cell shown open"
+
+
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07", "08"])
+def test_a_chapter_has_exercises_with_hidden_answers_and_links_its_assignment(number):
+    """Predict, run (a cell whose output opens on request), then the answer in a dropdown, for
+    every exercise; and a link to where the graded assignment is described, which resolves."""
+    text = _text(next((SITE / "book").glob(f"{number}_*.html")))
+    section = re.search(r'<section id="exercises">(.*?)</section>', text, re.S)
+    assert section, "no Exercises section"
+    block = section.group(1)
+    runs = [m.start() for m in re.finditer(r'<div class="cell tag_hide-output\b', block)]
+    answers = [m.start() for m in re.finditer(r'<div class="dropdown admonition\b', block)]
+    assert runs and len(runs) == len(answers), (len(runs), len(answers))
+    assert all(run < answer for run, answer in zip(runs, answers)), "an answer comes before its cell"
+    assert all("<details" in block[run:answer] for run, answer in zip(runs, answers)), "an output is not hidden"
+    links = re.findall(r'<a class="reference internal" href="instructors\.html#([\w-]+)"', block)
+    assert links, "no link to the graded assignment"
+    instructors = _text(SITE / "book" / "instructors.html")
+    assert all(f'id="{anchor}"' in instructors for anchor in links)
+
