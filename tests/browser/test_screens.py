@@ -122,3 +122,14 @@ def test_code_is_not_cut_off_on_a_laptop(page_path, site_url, visit):
     """A long comment or call wraps inside its cell instead of running past its edge (issue 21)."""
     page = visit(site_url + page_path, viewport=LAPTOP).page
     assert cut_off_code(page) == []
+
+
+
+def test_a_widget_page_fetches_only_the_cut_icon_fonts(site_url, visit):
+    """The widget manager's Font Awesome 5 (155 kB) stays unloaded: its CSS claims the class names
+    fas/fab, which the site no longer uses. Whether each icon keeps its glyph is checked in the
+    fonts themselves (tests/site/test_site_screens.py)."""
+    v = visit(site_url + "notebooks/05_gil_lab.html")
+    assert any("embed-amd.js" in u for u in v.requests), "not a widget page any more"
+    fonts = [u for u in v.requests if re.search(r"\.(woff2?|ttf|eot)(\?|$)", u)]
+    assert fonts and all(u.split("?")[0].endswith(".icons.woff") for u in fonts), fonts

@@ -191,3 +191,48 @@ def test_a_chapter_has_exercises_with_hidden_answers_and_links_its_assignment(nu
     instructors = _text(SITE / "book" / "instructors.html")
     assert all(f'id="{anchor}"' in instructors for anchor in links)
 
+
+def test_site_weight_says_met_only_when_the_printed_figure_is_under_the_target():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from site_weight import table
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    borderline = table([("a.html", 30, 499_600), ("b.html", 30, 499_600), ("lab.html", 37, 1_199_000)])
+    assert "**0.50 MB** (target under 0.5 MB: **not met**)" in borderline
+    assert "**1.20 MB**, `lab.html` (target under 1.2 MB: **not met**)" in borderline
+    under = table([("a.html", 30, 230_000), ("b.html", 30, 240_000), ("lab.html", 37, 1_150_000)])
+    assert "(target under 0.5 MB: met)" in under and "(target under 1.2 MB: met)" in under
+
+
+def test_icon_fonts_hold_every_icon_a_page_names_and_widget_css_claims_none():
+    """The theme's icon fonts are cut to the icons the site shows (book/_ext/icon_fonts.py): each
+    icon a page names keeps its glyph; no page uses the Font Awesome 5 names (fas, fab, far) that
+    the widget manager's CSS would fill from its own 155 kB of fonts."""
+    from fontTools.ttLib import TTFont
+
+    css = _text(SITE / "_static" / "styles" / "pydata-sphinx-theme.css")
+    faces = re.findall(r"src:url\(\.\./vendor/fontawesome/webfonts/([\w.-]+)\)", css)
+    assert faces and all(f.endswith(".icons.woff") for f in faces), faces
+    glyphs = set()
+    for face in faces:
+        glyphs |= set(TTFont(SITE / "_static" / "vendor" / "fontawesome" / "webfonts" / face).getBestCmap())
+    # Icon names and code points from the theme as installed, before the build cut its CSS.
+    import pydata_sphinx_theme
+    theme_css = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+                 / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    rules = dict((name, int(code, 16)) for selectors, code in
+                 re.findall(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}', theme_css)
+                 for name in re.findall(r"\.(fa-[a-z0-9-]+):before", selectors))
+    assert len(rules) > 1000
+    wrong = []
+    for path in PAGES:
+        text = _text(path)
+        for classes in re.findall(r'<i class="([^"]*)"', text):
+            names = classes.split()
+            if {"fas", "fab", "far"} & set(names):
+                wrong.append((_rel(path), classes, "Font Awesome 5 name"))
+            for icon in (n for n in names if n in rules):  # fa-solid, fa-lg... are not icons
+                if rules[icon] not in glyphs or f".{icon}:before" not in css:
+                    wrong.append((_rel(path), icon, "no glyph"))
+    assert wrong == []
