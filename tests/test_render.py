@@ -98,6 +98,8 @@ def test_live_bundles_the_widget_with_a_static_rendering():
     assert "live when you run the lab" in data["text/html"] and "<td>tokens</td>" in data["text/html"]
     assert data["text/plain"] == str(Table(["stage"], [("tokens",)]))
     assert metadata == {NEEDS_KERNEL: True}
+    # The note's command is code, as in the prose, not text between literal backticks.
+    assert "<code>make lab</code>" in data["text/html"] and "`" not in data["text/html"]
 
 
 def test_stored_outputs_drop_the_view_of_kernel_only_widgets():

@@ -16,6 +16,8 @@ notebook outputs, so the labs stay byte-identical to what nbval checks.
   notebook stores widget state, even when no output shows a widget (labs 1 and 2 did). A page
   loads it only when its body holds a widget view.
 - Figures: readable_svg gives every inline SVG a viewBox and a readable minimum width.
+- Icon fonts (icon_fonts.py): cut to the icons the site shows, and the widget manager's
+  Font Awesome 5 kept off the theme's buttons.
 - Accessible names: the search buttons' aria-label ("Search") missed their visible text
   ("Search Ctrl+K"), and so did myst-nb's output toggles ("Toggle hidden content" on "Show code
   cell output"); WCAG 2.5.3 (label in name) asks for it. Without the label, the name is the
@@ -27,6 +29,7 @@ import json
 import re
 from pathlib import Path
 
+from icon_fonts import cut_icon_fonts
 from readable_svg import readable_svgs
 
 HERE = Path(__file__).resolve().parent
@@ -144,4 +147,5 @@ def setup(app):
     # After every other html-page-context handler has added its scripts and buttons.
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _names_match_visible_text)
+    app.connect("build-finished", cut_icon_fonts, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -168,7 +168,9 @@ class Live:
 
     def _static_html(self) -> str:
         body = self.static._repr_html_() if hasattr(self.static, "_repr_html_") else html.escape(str(self.static))
-        return f'<div class="internals-lab-static"><p><em>{html.escape(self.note)}</em></p>{body}</div>'
+        # The note is written like the book's prose: `make lab` is code, not literal backticks.
+        note = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.note))
+        return f'<div class="internals-lab-static"><p><em>{note}</em></p>{body}</div>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})

@@ -54,3 +54,11 @@ def contrast_of_code_in_players(page) -> list[str]:
       }
       return out;
     }""")
+
+
+def cut_off_code(page) -> list[str]:
+    """Code the reader reads (cell inputs and code blocks, not outputs) running past its box."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '.bd-article div.cell_input div.highlight pre, .bd-article div[class^="highlight-"]:not(.output) div.highlight pre')]
+      .filter(pre => pre.getBoundingClientRect().width > 0 && pre.scrollWidth > pre.clientWidth + 1)
+      .map(pre => `${pre.textContent.trim().slice(0, 40)}: ${pre.scrollWidth} px in ${pre.clientWidth} px`)""")

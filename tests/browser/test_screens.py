@@ -10,10 +10,11 @@ import re
 import pytest
 
 from .conftest import DESKTOP, PHONE, ROOT, site_pages
-from .screens import contrast_of_code_in_players, horizontal_overflow, svg_problems
+from .screens import contrast_of_code_in_players, cut_off_code, horizontal_overflow, svg_problems
 
 PAGES = site_pages()
 CHAPTER = "book/02_eval_loop.html"  # a chapter with a lab, a trace player and a long page TOC
+LAPTOP = (1366, 768)  # the most common laptop screen: the article is about 750 px wide
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -114,3 +115,21 @@ def test_search_page_icon_does_not_cover_the_query(site_url, visit):
     text_starts = form.locator("input").evaluate(
         "i => i.getBoundingClientRect().left + parseFloat(getComputedStyle(i).paddingLeft)")
     assert icon["x"] + icon["width"] <= text_starts
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_code_is_not_cut_off_on_a_laptop(page_path, site_url, visit):
+    """A long comment or call wraps inside its cell instead of running past its edge (issue 21)."""
+    page = visit(site_url + page_path, viewport=LAPTOP).page
+    assert cut_off_code(page) == []
+
+
+
+def test_a_widget_page_fetches_only_the_cut_icon_fonts(site_url, visit):
+    """The widget manager's Font Awesome 5 (155 kB) stays unloaded: its CSS claims the class names
+    fas/fab, which the site no longer uses. Whether each icon keeps its glyph is checked in the
+    fonts themselves (tests/site/test_site_screens.py)."""
+    v = visit(site_url + "notebooks/05_gil_lab.html")
+    assert any("embed-amd.js" in u for u in v.requests), "not a widget page any more"
+    fonts = [u for u in v.requests if re.search(r"\.(woff2?|ttf|eot)(\?|$)", u)]
+    assert fonts and all(u.split("?")[0].endswith(".icons.woff") for u in fonts), fonts

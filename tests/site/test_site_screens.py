@@ -74,7 +74,7 @@ def test_every_lab_page_launches_its_own_notebook():
         assert any("git-pull" in h for h in hrefs) == bool(HUB), path.name
 
 
-@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07"])
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07", "08"])
 def test_a_chapter_links_its_lab_in_the_header_and_its_opening(number):
     chapter = next((SITE / "book").glob(f"{number}_*.html"))
     lab = next((SITE / "notebooks").glob(f"{number}_*.html")).name
@@ -159,3 +159,80 @@ def test_readable_svg_adds_a_viewbox_that_draws_the_chart_unchanged():
     floor = float(re.search(r"min-width:([\d.]+)px", readable_svgs(graph)).group(1))
     assert 6 * floor / 75 >= 10 and floor > 75 * 4 / 3
     assert readable_svgs("<p>no figure</p>") == "<p>no figure</p>"
+
+
+def test_no_page_shows_the_test_harness():
+    """nbval's markers are cell tags, which the site does not show; a `# NBVAL_...` comment in a
+    cell would be read as part of the lesson. The setup cell of each lab is collapsed."""
+    shown = [(_rel(p), m) for p in PAGES for m in re.findall(r"NBVAL_\w*", _text(p))]
+    assert shown == []
+    for path in sorted((SITE / "notebooks").glob("*.html")):
+        text = _text(path)
+        setup = text.index("# Setup: makes")
+        toggles = [m.end() for m in re.finditer(r'<details class="[^"]*\bhide above-input">', text[:setup])]
+        assert toggles and "</details>" not in text[toggles[-1]:setup], f"{path.name}: setup cell shown open"
+
+
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07", "08"])
+def test_a_chapter_has_exercises_with_hidden_answers_and_links_its_assignment(number):
+    """Predict, run (a cell whose output opens on request), then the answer in a dropdown, for
+    every exercise; and a link to where the graded assignment is described, which resolves."""
+    text = _text(next((SITE / "book").glob(f"{number}_*.html")))
+    section = re.search(r'<section id="exercises">(.*?)</section>', text, re.S)
+    assert section, "no Exercises section"
+    block = section.group(1)
+    runs = [m.start() for m in re.finditer(r'<div class="cell tag_hide-output\b', block)]
+    answers = [m.start() for m in re.finditer(r'<div class="dropdown admonition\b', block)]
+    assert runs and len(runs) == len(answers), (len(runs), len(answers))
+    assert all(run < answer for run, answer in zip(runs, answers)), "an answer comes before its cell"
+    assert all("<details" in block[run:answer] for run, answer in zip(runs, answers)), "an output is not hidden"
+    links = re.findall(r'<a class="reference internal" href="instructors\.html#([\w-]+)"', block)
+    assert links, "no link to the graded assignment"
+    instructors = _text(SITE / "book" / "instructors.html")
+    assert all(f'id="{anchor}"' in instructors for anchor in links)
+
+
+def test_site_weight_says_met_only_when_the_printed_figure_is_under_the_target():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from site_weight import table
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    borderline = table([("a.html", 30, 499_600), ("b.html", 30, 499_600), ("lab.html", 37, 1_199_000)])
+    assert "**0.50 MB** (target under 0.5 MB: **not met**)" in borderline
+    assert "**1.20 MB**, `lab.html` (target under 1.2 MB: **not met**)" in borderline
+    under = table([("a.html", 30, 230_000), ("b.html", 30, 240_000), ("lab.html", 37, 1_150_000)])
+    assert "(target under 0.5 MB: met)" in under and "(target under 1.2 MB: met)" in under
+
+
+def test_icon_fonts_hold_every_icon_a_page_names_and_widget_css_claims_none():
+    """The theme's icon fonts are cut to the icons the site shows (book/_ext/icon_fonts.py): each
+    icon a page names keeps its glyph; no page uses the Font Awesome 5 names (fas, fab, far) that
+    the widget manager's CSS would fill from its own 155 kB of fonts."""
+    from fontTools.ttLib import TTFont
+
+    css = _text(SITE / "_static" / "styles" / "pydata-sphinx-theme.css")
+    faces = re.findall(r"src:url\(\.\./vendor/fontawesome/webfonts/([\w.-]+)\)", css)
+    assert faces and all(f.endswith(".icons.woff") for f in faces), faces
+    glyphs = set()
+    for face in faces:
+        glyphs |= set(TTFont(SITE / "_static" / "vendor" / "fontawesome" / "webfonts" / face).getBestCmap())
+    # Icon names and code points from the theme as installed, before the build cut its CSS.
+    import pydata_sphinx_theme
+    theme_css = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+                 / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    rules = dict((name, int(code, 16)) for selectors, code in
+                 re.findall(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}', theme_css)
+                 for name in re.findall(r"\.(fa-[a-z0-9-]+):before", selectors))
+    assert len(rules) > 1000
+    wrong = []
+    for path in PAGES:
+        text = _text(path)
+        for classes in re.findall(r'<i class="([^"]*)"', text):
+            names = classes.split()
+            if {"fas", "fab", "far"} & set(names):
+                wrong.append((_rel(path), classes, "Font Awesome 5 name"))
+            for icon in (n for n in names if n in rules):  # fa-solid, fa-lg... are not icons
+                if rules[icon] not in glyphs or f".{icon}:before" not in css:
+                    wrong.append((_rel(path), icon, "no glyph"))
+    assert wrong == []

@@ -83,3 +83,12 @@ def test_a_lab_is_titled_with_its_chapter_number(path):
     titles = [c["source"][0] for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
               if c["cell_type"] == "markdown" and c["source"] and c["source"][0].startswith("# ")]
     assert titles and titles[0].startswith(f"# Lab {int(path.name[:2])}: "), titles[:1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_harness_markers_are_tags_not_comments(path):
+    """nbval reads `nbval-ignore-output` from the cell's tags; the `# NBVAL_...` comment would show
+    on the site. The setup cell is collapsed there (`hide-input`)."""
+    cells = code_cells(path)
+    assert [c.get("id") for c in cells if "NBVAL_" in "".join(c["source"])] == []
+    assert "hide-input" in cells[0]["metadata"].get("tags", [])

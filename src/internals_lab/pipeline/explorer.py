@@ -114,8 +114,10 @@ def _tokens_or_note(text: str, notes: list[SourceError]) -> list[Token] | None:
     return None
 
 
-_TITLES = {"tokens": "1 tokens", "tree": "2 AST", "symbols": "3 symbols", "code": "4 code objects",
-           "bytecode": "5 bytecode", "cfg": "6 control flow"}
+# "Stage 1: tokens", not "1 tokens", which reads as a count of tokens.
+_TITLES = {stage: f"Stage {n}: {name}" for n, (stage, name) in enumerate(
+    [("tokens", "tokens"), ("tree", "AST"), ("symbols", "symbols"), ("code", "code objects"),
+     ("bytecode", "bytecode"), ("cfg", "control flow")], start=1)}
 _MAX_ROWS = 300
 
 
