@@ -98,3 +98,12 @@ def test_every_measured_claim_of_the_book_is_confirmed_by_its_stored_lab_data():
     for claim in load_claims(ROOT / "claims.toml"):
         if claim.predicate and claim.evidence_path.endswith(".ipynb"):
             assert "not confirmed" not in claims_markdown([claim], ROOT), claim.id
+
+
+def test_a_chapters_claims_table_never_prints_a_verdict_its_stored_data_contradict(tmp_path):
+    from internals_lab.claims import chapter_claims_table
+
+    notebook_with(tmp_path, {"speedup": 0.8})
+    table = chapter_claims_table("notebooks/lab.ipynb", root=tmp_path)
+    assert "not confirmed on this machine" in table and "speedup = 0.8, needs ≥ 1.5" in table
+    assert "| partly true |" not in table

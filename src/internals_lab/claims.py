@@ -19,7 +19,7 @@ from pathlib import Path
 from .measured_claims import Predicate, stored_measurement
 
 __all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "load_post_topics", "evidence_problems", "claims_markdown",
-           "default_registry"]
+           "chapter_claims_table", "default_registry"]
 
 VERDICTS = ("true", "partly true", "false", "version-dependent")
 _FIELDS = ("id", "post", "claim", "verdict", "versions", "evidence", "explanation")
@@ -206,3 +206,28 @@ def claims_markdown(claims: list[Claim], root: str | Path | None = None,
                 f"- Evidence: [the cell that shows it]({c.evidence_anchor}) (`{c.evidence}`)\n"
             )
     return "\n".join(out)
+
+
+def chapter_claims_table(evidence_path: str, *, here: dict[str, str] | None = None,
+                         root: str | Path | None = None, registry: str | Path | None = None) -> str:
+    """The claims a chapter's lab gives evidence for, as the markdown table its page ends with.
+
+    One function for every chapter page, so that a page's table and the claims page decide a
+    verdict the same way: a measured claim whose recorded data do not meet its predicate says
+    "not confirmed on this machine" here too. `here` maps a claim id to the verdict computed
+    from the build the page runs on (chapter 7's build-dependent tips), shown beside it.
+    """
+    root = Path(root) if root is not None else default_registry().parent
+    claims = [c for c in load_claims(registry if registry is not None else root / "claims.toml")
+              if c.evidence_path == evidence_path]
+    if not claims:
+        raise ValueError(f"no claim in the registry has its evidence in {evidence_path}")
+    here = here or {}
+    rows = []
+    for c in claims:
+        verdict = _measured_verdict(c, root) or (
+            c.verdict + "".join(f"; {version}: {verdict}" for version, verdict in c.by_version))
+        if c.id in here:
+            verdict += f" (this build: {here[c.id]})"
+        rows.append(f"| Post {c.post}: {c.claim} | {verdict} | {c.versions} | [the cell]({c.evidence_anchor}) |")
+    return "| Claim | Verdict | Checked on | Evidence |\n| --- | --- | --- | --- |\n" + "\n".join(rows)
