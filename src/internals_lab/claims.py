@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .measured_claims import Predicate, stored_measurement
+from .measured_claims import Predicate, describe_provenance, stored_measurement, stored_records
 
 __all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "load_post_topics", "evidence_problems", "claims_markdown",
            "chapter_claims_table", "default_registry"]
@@ -175,6 +175,14 @@ def _measured_verdict(claim: Claim, root: Path) -> str | None:
     return None
 
 
+def _stored_provenance(claim: Claim, root: Path) -> dict:
+    """Where and when a lab's stored measurement was taken (empty for a page or an older run)."""
+    path = root / claim.evidence_path
+    if path.suffix != ".ipynb" or not path.is_file():
+        return {}
+    return stored_records(path).get(claim.id, {}).get("provenance", {})
+
+
 def claims_markdown(claims: list[Claim], root: str | Path | None = None,
                     topics: dict[int, str] | None = None) -> str:
     """The registry as MyST markdown: a section per source post, linking each verdict's evidence.
@@ -199,6 +207,9 @@ def claims_markdown(claims: list[Claim], root: str | Path | None = None,
             verdict = unconfirmed or f"**{c.verdict}**{differs}"
             if c.predicate and not unconfirmed:
                 verdict += f", its condition {Predicate.parse(c.predicate)} met by the recorded measurement"
+                provenance = _stored_provenance(c, root)
+                if provenance:
+                    verdict += f" ({describe_provenance(provenance)})"
             out.append(
                 f"**{c.claim}**\n\n"
                 f"- Verdict on {REFERENCE}: {verdict} (checked on CPython {c.versions})\n"
