@@ -79,3 +79,35 @@ def test_every_post_the_book_checks_is_named_by_its_topic():
     text = claims_markdown(load_claims(ROOT / "claims.toml"), ROOT)
     for post in posts:
         assert f"## Post {post}: {topics[post]}" in text
+
+
+def test_a_chapters_claims_table_has_one_row_per_claim_of_its_lab_with_its_verdicts(tmp_path):
+    from internals_lab.claims import chapter_claims_table
+
+    entry = ('[[claim]]\nid="{id}"\npost={post}\nclaim="{claim}"\nverdict="{verdict}"\nversions="3.13, 3.14"\n'
+             'evidence="{evidence}"\nexplanation="e"\n{extra}\n')
+    (tmp_path / "claims.toml").write_text(
+        entry.format(id="a", post=2, claim="Loops are slow.", verdict="false", evidence="notebooks/lab.ipynb#a",
+                     extra='by_version = { "3.13t" = "true" }')
+        + entry.format(id="b", post=3, claim="Strings grow in place.", verdict="true",
+                       evidence="notebooks/lab.ipynb#b", extra="")
+        + entry.format(id="c", post=3, claim="Another chapter's.", verdict="true",
+                       evidence="notebooks/other.ipynb#c", extra=""))
+    table = chapter_claims_table("notebooks/lab.ipynb", here={"b": "false"}, root=tmp_path)
+    lines = table.splitlines()
+    assert lines[0] == "| Claim | Verdict | Checked on | Evidence |"
+    assert lines[2:] == [
+        "| Post 2: Loops are slow. | false; 3.13t: true | 3.13, 3.14 | [the cell](a) |",
+        "| Post 3: Strings grow in place. | true (this build: false) | 3.13, 3.14 | [the cell](b) |",
+    ]
+    with pytest.raises(ValueError, match="no claim in the registry has its evidence in notebooks/none.ipynb"):
+        chapter_claims_table("notebooks/none.ipynb", root=tmp_path)
+
+
+def test_every_chapter_page_draws_its_claims_table_with_the_one_function():
+    # A page-local copy of the table code is how two verdicts for one claim crept in before.
+    for page in sorted((ROOT / "book").glob("0*.md")):
+        text = page.read_text(encoding="utf-8")
+        if "| Claim | Verdict |" in text or "chapter_claims_table" in text:
+            assert "| Claim | Verdict |" not in text, f"{page.name} builds its own claims table"
+            assert "chapter_claims_table(" in text, page.name

@@ -98,3 +98,23 @@ def test_every_measured_claim_of_the_book_is_confirmed_by_its_stored_lab_data():
     for claim in load_claims(ROOT / "claims.toml"):
         if claim.predicate and claim.evidence_path.endswith(".ipynb"):
             assert "not confirmed" not in claims_markdown([claim], ROOT), claim.id
+
+
+def test_a_chapters_claims_table_never_prints_a_verdict_its_stored_data_contradict(tmp_path):
+    from internals_lab.claims import chapter_claims_table
+
+    notebook_with(tmp_path, {"speedup": 0.8})
+    table = chapter_claims_table("notebooks/lab.ipynb", root=tmp_path)
+    assert "not confirmed on this machine" in table and "speedup = 0.8, needs ≥ 1.5" in table
+    assert "| partly true |" not in table
+
+
+def test_the_claims_page_says_where_and_when_a_stored_measurement_was_taken(tmp_path):
+    claims = notebook_with(tmp_path, {"speedup": 1.8})
+    path = tmp_path / "notebooks" / "lab.ipynb"
+    lab = json.loads(path.read_text())
+    lab["cells"][1]["outputs"][0]["metadata"][MEASUREMENT_MIME]["provenance"] = {
+        "interpreters": ["3.14.7 free-threaded"], "load_average": 0.42, "cores": 2, "date": "2026-11-30"}
+    path.write_text(json.dumps(lab))
+    assert ("met by the recorded measurement (measured on 2026-11-30 with 3.14.7 free-threaded, "
+            "load average 0.42 on 2 cores)") in claims_markdown(claims, tmp_path)

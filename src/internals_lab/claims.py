@@ -16,10 +16,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .measured_claims import Predicate, stored_measurement
+from .measured_claims import Predicate, describe_provenance, stored_measurement, stored_records
 
 __all__ = ["Claim", "VERDICTS", "REFERENCE", "load_claims", "load_post_topics", "evidence_problems", "claims_markdown",
-           "default_registry"]
+           "chapter_claims_table", "default_registry"]
 
 VERDICTS = ("true", "partly true", "false", "version-dependent")
 _FIELDS = ("id", "post", "claim", "verdict", "versions", "evidence", "explanation")
@@ -175,6 +175,14 @@ def _measured_verdict(claim: Claim, root: Path) -> str | None:
     return None
 
 
+def _stored_provenance(claim: Claim, root: Path) -> dict:
+    """Where and when a lab's stored measurement was taken (empty for a page or an older run)."""
+    path = root / claim.evidence_path
+    if path.suffix != ".ipynb" or not path.is_file():
+        return {}
+    return stored_records(path).get(claim.id, {}).get("provenance", {})
+
+
 def claims_markdown(claims: list[Claim], root: str | Path | None = None,
                     topics: dict[int, str] | None = None) -> str:
     """The registry as MyST markdown: a section per source post, linking each verdict's evidence.
@@ -199,6 +207,9 @@ def claims_markdown(claims: list[Claim], root: str | Path | None = None,
             verdict = unconfirmed or f"**{c.verdict}**{differs}"
             if c.predicate and not unconfirmed:
                 verdict += f", its condition {Predicate.parse(c.predicate)} met by the recorded measurement"
+                provenance = _stored_provenance(c, root)
+                if provenance:
+                    verdict += f" ({describe_provenance(provenance)})"
             out.append(
                 f"**{c.claim}**\n\n"
                 f"- Verdict on {REFERENCE}: {verdict} (checked on CPython {c.versions})\n"
@@ -206,3 +217,28 @@ def claims_markdown(claims: list[Claim], root: str | Path | None = None,
                 f"- Evidence: [the cell that shows it]({c.evidence_anchor}) (`{c.evidence}`)\n"
             )
     return "\n".join(out)
+
+
+def chapter_claims_table(evidence_path: str, *, here: dict[str, str] | None = None,
+                         root: str | Path | None = None, registry: str | Path | None = None) -> str:
+    """The claims a chapter's lab gives evidence for, as the markdown table its page ends with.
+
+    One function for every chapter page, so that a page's table and the claims page decide a
+    verdict the same way: a measured claim whose recorded data do not meet its predicate says
+    "not confirmed on this machine" here too. `here` maps a claim id to the verdict computed
+    from the build the page runs on (chapter 7's build-dependent tips), shown beside it.
+    """
+    root = Path(root) if root is not None else default_registry().parent
+    claims = [c for c in load_claims(registry if registry is not None else root / "claims.toml")
+              if c.evidence_path == evidence_path]
+    if not claims:
+        raise ValueError(f"no claim in the registry has its evidence in {evidence_path}")
+    here = here or {}
+    rows = []
+    for c in claims:
+        verdict = _measured_verdict(c, root) or (
+            c.verdict + "".join(f"; {version}: {verdict}" for version, verdict in c.by_version))
+        if c.id in here:
+            verdict += f" (this build: {here[c.id]})"
+        rows.append(f"| Post {c.post}: {c.claim} | {verdict} | {c.versions} | [the cell]({c.evidence_anchor}) |")
+    return "| Claim | Verdict | Checked on | Evidence |\n| --- | --- | --- | --- |\n" + "\n".join(rows)
