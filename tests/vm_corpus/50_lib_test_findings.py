@@ -18,3 +18,22 @@ cases = C().m()
 print([case.__qualname__ for case in cases])
 print([str(inspect.signature(case)) for case in cases])
 result = [case(1) for case in cases]
+# %% repeated_keyword_that_is_not_a_string
+# Found by test_unpack_ex: a key repeated across ** mappings is reported as repeated (named by
+# str(key)) before anything checks that keywords are strings.
+def g(*args, **kwargs):
+    return kwargs
+class Same:
+    def __eq__(self, other):
+        return True
+    def __hash__(self):
+        return hash("x")
+    def __str__(self):
+        return "same"
+calls = [lambda: g(**{1: 3}, **{1: 5}), lambda: g(x=1, **{Same(): 5}), lambda: g(**{1: 3}),
+         lambda: g(**{"a": 1}, **{2: 5}), lambda: g(**{"a": 1}, **{"a": 2})]
+for call in calls:
+    try:
+        print(call())
+    except TypeError as e:
+        print(e)

@@ -230,8 +230,8 @@ def op_DICT_MERGE(f, a):
                         f"not {type(update).__name__}")
     for key in update.keys():
         if key in target:
-            if not isinstance(key, str):
-                raise TypeError(f"{_function_description(func)} keywords must be strings")
+            # _PyEval_FormatKwargsError: a repeated key is named whatever its type (str(key));
+            # a key that is not a string is refused later, by the call, if it gets that far.
             raise TypeError(f"{_function_description(func)} got multiple values for keyword argument '{key}'")
         target[key] = update[key]
     s.pop()
