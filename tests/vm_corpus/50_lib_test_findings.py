@@ -37,3 +37,32 @@ for call in calls:
         print(call())
     except TypeError as e:
         print(e)
+# %% signatures_of_vm_functions
+# Found by test_dataclasses (a docstring built from an __init__ whose annotation names nothing):
+# inspect reads a VM function as it reads a real one, so annotation_format (3.14+) is honoured
+# and functools.wraps' __wrapped__ is followed.
+import functools, inspect, sys
+def a(x, y=2, /, z=3, *args, k, m=4, **kw) -> int: pass
+class C:
+    def m(self, q, *, r=1): pass
+    @classmethod
+    def c(cls, v: "later" = 1): pass
+def deco(f):
+    @functools.wraps(f)
+    def inner(*a, **k): return f(*a, **k)
+    return inner
+@deco
+def w(p, q=1): pass
+for obj in (a, C.m, C().m, C.c, w, functools.partial(a, 1), C, lambda *, q: q):
+    s = inspect.signature(obj)
+    print(s, [(p.name, p.kind.name, p.default) for p in s.parameters.values()])
+if sys.version_info >= (3, 14):
+    import annotationlib
+    from dataclasses import dataclass
+    def f(self, x: Undefined, num: int) -> None: ...
+    print(inspect.signature(f, annotation_format=annotationlib.Format.FORWARDREF))
+    print(inspect.signature(f, annotation_format=annotationlib.Format.STRING))
+    @dataclass
+    class D:
+        def __init__(self, x: Undefined, num: int) -> None: ...
+    print(D.__doc__)
