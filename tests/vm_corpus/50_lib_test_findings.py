@@ -66,3 +66,28 @@ if sys.version_info >= (3, 14):
     class D:
         def __init__(self, x: Undefined, num: int) -> None: ...
     print(D.__doc__)
+# %% except_star_checks_what_split_returns (3.14+)
+# Found by test_except_star (gh-128049): an ExceptionGroup subclass's split() must return a
+# tuple of at least two items. (3.11 to 3.13 crash here, so the snippet is for 3.14+.)
+class NotATuple(ExceptionGroup):
+    def split(self, *args):
+        return "NOT A 2-TUPLE!"
+class TooShort(ExceptionGroup):
+    def split(self, *args):
+        return ("NOT A 2-TUPLE!",)
+class AList(ExceptionGroup):
+    def split(self, *args):
+        return [None, self]
+class Longer(ExceptionGroup):
+    def split(self, *args):
+        return super().split(*args) + ("anything", 123456, None)
+for cls in (NotATuple, TooShort, AList, Longer):
+    try:
+        try:
+            raise cls("eg", [OSError(123), ValueError(456)])
+        except* ValueError as e:
+            print("value", repr(e))
+        except* OSError as e:
+            print("os", repr(e))
+    except Exception as e:
+        print(type(e).__name__, e, type(e.__context__).__name__)
