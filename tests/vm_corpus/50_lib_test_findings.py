@@ -91,3 +91,38 @@ for cls in (NotATuple, TooShort, AList, Longer):
             print("os", repr(e))
     except Exception as e:
         print(type(e).__name__, e, type(e.__context__).__name__)
+# %% double_star_dict_keeps_its_hashes
+# Found by test_functools (3.15, test_call_safety_against_reentrant_mutation): `f(**d)` copies
+# a dict's entries with their stored hashes, so a key's __hash__ first runs inside the call.
+# Here it swaps the partial's state; 3.15's partial already holds the old one, earlier ones
+# read the new. (The target is dict, a C callable: a partial treats a VM function, which has
+# no vectorcall, differently from a real function.)
+import functools
+g_partial = None
+class EvilKey(str):
+    armed = False
+    def __hash__(self):
+        if EvilKey.armed and g_partial is not None:
+            EvilKey.armed = False
+            g_partial.__setstate__((dict, (), {"new_keyword": None}, None))
+        return str.__hash__(self)
+g_partial = functools.partial(dict, old_keyword=None)
+kwargs = {EvilKey("evil_key"): None}
+EvilKey.armed = True
+print(g_partial(**kwargs))
+print(g_partial())
+def g(*a, **k):
+    return k
+class OwnGetitem(dict):  # iterated as a dict: its own __getitem__ and keys() are not used
+    def __getitem__(self, k): return "getitem"
+    def keys(self): return ["a"]
+class OwnIter(dict):  # its own __iter__: read through keys() and __getitem__
+    def __iter__(self): return iter(["z"])
+    def keys(self): return ["z"]
+    def __getitem__(self, k): return "from getitem"
+print(g(**kwargs), g(a=1, **kwargs), g(**OwnGetitem(a=1, b=2)), g(x=0, **OwnGetitem(a=1)), g(**OwnIter(z=3)))
+for bad in (lambda: g(evil_key=1, **kwargs), lambda: g(**{"a": 1}, **OwnGetitem(a=2)), lambda: g(**{"z": 1}, **OwnIter(z=2))):
+    try:
+        bad()
+    except TypeError as e:
+        print(e)
