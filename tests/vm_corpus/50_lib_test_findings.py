@@ -126,3 +126,44 @@ for bad in (lambda: g(evil_key=1, **kwargs), lambda: g(**{"a": 1}, **OwnGetitem(
         bad()
     except TypeError as e:
         print(e)
+# %% program_mutating_the_builtins_dict (3.12+)
+# Found by test_iter (test_reduce_mutating_builtins_iter, gh-101765): the program swaps the keys
+# of builtins' `iter` and `reversed` for ones whose __eq__ exhausts an iterator. Only the
+# program's own lookups may run that __eq__, never the VM's: before the VM pinned its builtins,
+# its own lookups ran it again and again (RecursionError here; a hang under the Lib/test stage).
+# 3.12+ only: CPython 3.11.2 (this machine's .venv-3.11) predates the fix and crashes on it.
+import builtins, functools, contextlib
+class EmptyIterClass:
+    def __len__(self): return 0
+    def __getitem__(self, i): raise StopIteration
+builtins_dict = builtins.__dict__
+orig = {"iter": iter, "reversed": reversed}
+def run(builtin_name, item, sentinel=None):
+    it = iter(item) if sentinel is None else iter(item, sentinel)
+    class CustomStr:
+        def __init__(self, name, iterator):
+            self.name = name
+            self.iterator = iterator
+        def __hash__(self):
+            return hash(self.name)
+        def __eq__(self, other):
+            list(self.iterator)
+            return other == self.name
+    del builtins_dict[builtin_name]
+    builtins_dict[CustomStr(builtin_name, it)] = orig[builtin_name]
+    return it.__reduce__()
+types = [(EmptyIterClass(),), (bytes(8),), (bytearray(8),), ((1, 2, 3),), (lambda: 0, 0), (tuple[int],)]
+out = []
+try:
+    run_iter = functools.partial(run, "iter")
+    out.append(run_iter("xyz") == (orig["iter"], ("",)))
+    out.append(run_iter([1, 2, 3]) == (orig["iter"], ([],)))
+    out.append(run("reversed", orig["reversed"](list(range(8)))) == (reversed, ([],)))
+    for case in types:
+        out.append(run_iter(*case) == (orig["iter"], ((),)))
+finally:
+    for key, func in orig.items():
+        with contextlib.suppress(KeyError):
+            del builtins_dict[key]
+        builtins_dict[key] = func
+print(out)
