@@ -167,3 +167,41 @@ finally:
             del builtins_dict[key]
         builtins_dict[key] = func
 print(out)
+# %% classes_made_by_call_name_the_callers_module
+# Found by test_dataclasses (make_dataclass), test_enum (the functional API) and, on 3.11,
+# test_typing (NewType from a fresh import of typing): each names the new class's module after
+# its caller's frame, which must be the program's, not the VM's.
+import dataclasses, enum, importlib.util, sys, typing
+Point = dataclasses.make_dataclass("Point", ["x", "y"])
+Answer = enum.Enum("Answer", "him this then")
+Flags = enum.IntFlag("Flags", "A B")
+class Color(enum.Enum):
+    RED = 1
+print(Point.__module__, Answer.__module__, Flags.__module__, Answer(1), Answer["this"], Color(1))
+spec = importlib.util.find_spec("typing")
+fresh = importlib.util.module_from_spec(spec)
+saved = sys.modules["typing"]
+try:
+    spec.loader.exec_module(fresh)
+finally:
+    sys.modules["typing"] = saved
+UserId = fresh.NewType("UserId", int)
+T = fresh.TypeVar("T")
+print(UserId.__module__, repr(UserId), T.__module__, fresh.NewType is not saved.NewType)
+# %% exception_group_split_by_a_vm_function
+# Found by test_exception_group on 3.11: split() and subgroup() take a predicate only if it is a
+# real function there (and on 3.12); a VM function must work as one. Other callables get each
+# version's own answer.
+eg = ExceptionGroup("eg", [ValueError(1), TypeError(2), ExceptionGroup("inner", [ValueError(3)])])
+match, rest = eg.split(lambda e: isinstance(e, ValueError))
+print(repr(match), repr(rest))
+print(repr(eg.subgroup(lambda e: isinstance(e, TypeError))), repr(eg.subgroup(lambda e: False)))
+print(repr(eg.split(ValueError)))
+class Predicate:
+    def __call__(self, e):
+        return True
+for matcher in (42, Predicate()):
+    try:
+        print(eg.split(matcher))
+    except TypeError as e:
+        print(e)
