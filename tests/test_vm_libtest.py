@@ -45,6 +45,18 @@ def test_unlisted_failures_and_listed_passes_are_both_reported(capsys):
     assert "tests 1/2 (50.0%)" in line and "subtests 1/1 (100.0%)" in line
 
 
+def test_a_listed_doctest_of_another_module_that_passes_is_reported():
+    # test_typing runs typing's own doctests: their ids do not name the test module.
+    results = {"test_typing": {"passing": ["doctest:typing.get_args#0", "doctest:typing.get_args#1"],
+                               "vm_only": ["doctest:typing.get_args#1"],
+                               "why": {"doctest:typing.get_args#1": "differs"}}}
+    expected = {"doctest:typing.get_args#0": {"why": "bug:untriaged", "versions": ["3.11"]},
+                "doctest:typing.get_args#1": {"why": "bug:untriaged", "versions": ["3.11"]}}
+    unexpected, now_passing = vm_libtest.print_table("3.11", results, expected)
+    assert unexpected == []
+    assert now_passing == [("3.11", "doctest:typing.get_args#0", "bug:untriaged")]
+
+
 def test_an_entry_for_other_versions_does_not_excuse_this_one():
     results = {"test_x": {"passing": ["test:test.test_x.A.test_a"], "vm_only": ["test:test.test_x.A.test_a"],
                           "why": {"test:test.test_x.A.test_a": "boom"}}}

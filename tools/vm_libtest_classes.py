@@ -25,6 +25,8 @@ CLASSES = {
     "limit:annotationlib": "annotationlib's STRING/FORWARDREF formats rebuild __annotate__ as a real function",
     "limit:lazy-import": "3.15's lazy import (PEP 810) raises UnimplementedOpcode",
     "limit:speed": "the VM is ~30-100x slower: a test that measures time or loops a million times fails",
+    "limit:refcounts": "sys.getrefcount counts the VM's own references (its locals and value stacks are Python lists)",
+    "limit:async-exceptions": "an asynchronous exception (KeyboardInterrupt) is raised wherever CPython checks inside the VM's code",
     "bug:pickling": "issue 16 §4: VMFunction cannot be pickled by reference (module + qualname)",
     "bug:generators": "issue 16 §4: generator/coroutine/async-generator protocol, attributes and messages",
     "bug:keyword-collision": "issue 16 §4: keywords named self/name/func collide with the VM's own parameters",

@@ -19,6 +19,11 @@ Where a program can still tell it runs in the VM (deliberate limits of a teachin
   as a real function with fake globals, so that evaluation runs in CPython, not in the VM;
 - `lazy import` (3.15, PEP 810) raises UnimplementedOpcode: only CPython can make the lazy
   import object, and importing eagerly instead would change when the module runs.
+- `sys.getrefcount` counts the VM's own references to a value (its frames' locals and value
+  stacks are Python lists, and CPython 3.14+ borrows references the VM cannot);
+- an asynchronous exception (a signal's KeyboardInterrupt, `PyThreadState_SetAsyncExc`) is
+  raised wherever CPython next checks for one inside the VM's own code, so the instruction
+  it is charged to, and whether that instruction's handler sees it, can differ.
 """
 from __future__ import annotations
 

@@ -224,10 +224,30 @@ def _call_in_module(f, func, args, kwargs):
 
 def _module_naming_callables() -> list:
     import collections
+    import dataclasses
     import typing
     names = ("TypeVar", "ParamSpec", "TypeVarTuple", "TypeAliasType", "NewType", "NamedTuple", "TypedDict")
     found = [getattr(typing, name) for name in names if hasattr(typing, name)]
-    return [*found, collections.namedtuple]
+    return [*found, collections.namedtuple, dataclasses.make_dataclass]
+
+
+# The same callables found by name, for copies made by a fresh import of their module
+# (test_typing runs NewType from two fresh copies of typing): only classes, whose type is
+# `type`, are matched this way (3.11's typing.NewType and TypeVar are Python classes).
+NAMED_IN_MODULE = frozenset((c.__module__, c.__qualname__) for c in _module_naming_callables()
+                            if type(c) is type)
+
+
+def enum_type():
+    """An enum class called with names makes a new enum whose module is its caller's
+    (EnumType._create_ reads sys._getframemodulename(2))."""
+    import enum
+    return enum.EnumType if hasattr(enum, "EnumType") else enum.EnumMeta
+
+
+def call_in_module(f, func, args, kwargs):
+    """`func(*args, **kwargs)` from a frame of the VM frame's module (see _call_in_module)."""
+    return _call_in_module(f, func, args, kwargs)
 
 
 def _call_type(f, args, kwargs):

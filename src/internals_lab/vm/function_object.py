@@ -351,35 +351,6 @@ class VMFunction:
     def __deepcopy__(self, memo):
         return self
 
-    @property
-    def __signature__(self):
-        """What `inspect.signature` reports for a real function with this code and defaults."""
-        import inspect
-        code = self._code
-        P = inspect.Parameter
-        names = code.co_varnames
-        n, nk, posonly = code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount
-        annotations = self.__annotations__ or {}
-        defaults = self._defaults or ()
-        kwdefaults = self._kwdefaults or {}
-        first_default = n - len(defaults)
-
-        def param(name, kind, default=P.empty):
-            return P(name, kind, default=default, annotation=annotations.get(name, P.empty))
-        params = []
-        for i in range(n):
-            kind = P.POSITIONAL_ONLY if i < posonly else P.POSITIONAL_OR_KEYWORD
-            params.append(param(names[i], kind, defaults[i - first_default] if i >= first_default else P.empty))
-        index = n + nk
-        if code.co_flags & CO_VARARGS:
-            params.append(param(names[index], P.VAR_POSITIONAL))
-            index += 1
-        for i in range(n, n + nk):
-            params.append(param(names[i], P.KEYWORD_ONLY, kwdefaults.get(names[i], P.empty)))
-        if code.co_flags & CO_VARKEYWORDS:
-            params.append(param(names[index], P.VAR_KEYWORD))
-        return inspect.Signature(params, return_annotation=annotations.get("return", inspect.Signature.empty))
-
     __builtins__ = _attribute("_builtins", "the builtins the function's code uses", readonly=True)
 
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from .errors import UnimplementedOpcode
 from .frame import NULL, VERSION, VERSION_TEXT
+from .frame_builtins import NAMED_IN_MODULE as _NAMED_IN_MODULE
 from .frame_builtins import SPECIAL_CALLS as _SPECIAL_CALLS
+from .frame_builtins import call_in_module as _call_in_module
+from .frame_builtins import enum_type
 from .functions import VMFunction
 from .ops_operators import _function_description, _is_iterable
+
+_ENUM_TYPE = enum_type()
 
 # What a handler returns when the frame stops (None: go on).
 RETURNED, YIELDED, GENERATOR_CREATED = 1, 2, 3
@@ -27,12 +32,29 @@ def _call(f, func, args, kwargs):
     special = _SPECIAL_CALLS.get(id(func))
     if special is not None and special[0] is func:
         return special[1](f, args, kwargs)
+    kind = type(func)
+    if kind is _ENUM_TYPE or kind is type and (func.__module__, func.__qualname__) in _NAMED_IN_MODULE:
+        return _call_in_module(f, func, args, kwargs)
+    if _SPLIT_NEEDS_A_FUNCTION and args and type(args[0]) is VMFunction and kind is _BUILTIN_METHOD \
+            and isinstance(func.__self__, BaseExceptionGroup):
+        args = (_as_real_function(args[0]), *args[1:])
     chain = f.vm.exc_chain
     if chain[-1] is not None or len(chain) > 1 and f.vm.handled_exception() is not None:
         return _call_while_handling(f.vm.handled_exception(), func, args, kwargs)
     if kwargs:
         return func(*args, **kwargs)
     return func(*args)
+
+
+# 3.11 and 3.12: BaseExceptionGroup.split and .subgroup take a predicate only if PyFunction_Check
+# passes (get_matcher_type in Objects/exceptions.c; 3.13 accepts any callable): a VM function
+# is handed to them inside a real one.
+_SPLIT_NEEDS_A_FUNCTION = VERSION < (3, 13)
+_BUILTIN_METHOD = type([].append)
+
+
+def _as_real_function(vm_function):
+    return lambda exc: vm_function(exc)
 
 
 def _call_while_handling(handled: BaseException, func, args, kwargs):

@@ -48,12 +48,24 @@ def op_CHECK_EG_MATCH(f, a):
             match.__traceback__ = exc_value.__traceback__
         rest = None
     elif isinstance(exc_value, BaseExceptionGroup):
-        match, rest = exc_value.split(match_type)
+        match, rest = _split(exc_value, match_type)
     else:
         match, rest = None, exc_value
     s += (rest, match)
     if match is not None:
         f.vm.exc_chain[-1] = match
+
+
+def _split(group, match_type):
+    """exception_group_match (Python/ceval.c, 3.14; gh-128049): a subclass's split() must give
+    an exact tuple of at least two items, of which the first two count. Before 3.14 CPython
+    crashed on other results; the VM checks on every version."""
+    pair = group.split(match_type)
+    if type(pair) is not tuple:
+        raise TypeError(f"{type(group).__name__}.split must return a tuple, not {type(pair).__name__}")
+    if len(pair) < 2:
+        raise TypeError(f"{type(group).__name__}.split must return a 2-tuple, got tuple of size {len(pair)}")
+    return pair[0], pair[1]
 
 
 def _leaves(exc):

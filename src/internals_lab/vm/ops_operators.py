@@ -228,13 +228,29 @@ def op_DICT_MERGE(f, a):
             raise TypeError(f"Value after ** must be a mapping, not {_qualified_type_name(type(update))}")
         raise TypeError(f"{_function_description(func)} argument after ** must be a mapping, "
                         f"not {type(update).__name__}")
+    if isinstance(update, dict) and type(update).__iter__ is dict.__iter__:
+        _merge_dicts(func, target, update)
+        s.pop()
+        return
     for key in update.keys():
         if key in target:
-            if not isinstance(key, str):
-                raise TypeError(f"{_function_description(func)} keywords must be strings")
+            # _PyEval_FormatKwargsError: a repeated key is named whatever its type (str(key));
+            # a key that is not a string is refused later, by the call, if it gets that far.
             raise TypeError(f"{_function_description(func)} got multiple values for keyword argument '{key}'")
         target[key] = update[key]
     s.pop()
+
+
+def _merge_dicts(func, target: dict, update: dict) -> None:
+    """dict_dict_merge (Objects/dictobject.c): a dict's entries are copied with the hashes it
+    stored, so no key's __hash__ runs before the call; a partial whose key's __hash__
+    changes it (test_functools' reentrant mutation test) must see it only during the call."""
+    before = dict.copy(target) if target else None
+    dict.update(target, update)  # dict into dict: stored hashes, not __hash__
+    if before is not None and len(target) != len(before) + dict.__len__(update):
+        for key in dict.keys(update):  # a key repeated: find it (hashing it is harmless now)
+            if key in before:
+                raise TypeError(f"{_function_description(func)} got multiple values for keyword argument '{key}'")
 
 
 def op_LIST_TO_TUPLE(f, a):  # 3.11

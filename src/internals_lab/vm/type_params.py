@@ -20,7 +20,7 @@ from __future__ import annotations
 import builtins
 import types
 
-from .frame import NULL, VERSION
+from .frame import NULL
 from .functions import VMFunction
 
 __all__ = ["make_type_param", "with_default", "make_alias", "subscript_generic"]
@@ -28,13 +28,14 @@ __all__ = ["make_type_param", "with_default", "make_alias", "subscript_generic"]
 _COMPILED: dict[str, types.CodeType] = {}
 
 
-def _run(source: str, f, helpers: dict, qualname: tuple | None = None) -> dict:
-    code = _COMPILED.get((source, qualname))
+def _run(source: str, f, helpers: dict, qualnames: dict[str, str] | None = None) -> dict:
+    key = (source, tuple(sorted((qualnames or {}).items())))
+    code = _COMPILED.get(key)
     if code is None:
         code = compile(source, "<PEP 695>", "exec", dont_inherit=True)
-        if qualname is not None:
-            code = _with_qualname(code, *qualname)
-        _COMPILED[(source, qualname)] = code
+        if qualnames:
+            code = _with_qualnames(code, qualnames)
+        _COMPILED[key] = code
     namespace = {"__builtins__": builtins, **helpers}
     module = dict.get(f.globals, "__name__", NULL)
     if module is not NULL:  # no __name__ in the program's globals: none in the statement's
@@ -43,14 +44,16 @@ def _run(source: str, f, helpers: dict, qualname: tuple | None = None) -> dict:
     return namespace
 
 
-def _with_qualname(code: types.CodeType, name: str, qualname: str) -> types.CodeType:
-    """The statement's code with its value function's co_qualname set: 3.15's alias takes its
-    `__qualname__` from that function (`get.<locals>.Alias`, not the bare name our statement,
-    compiled at top level, would give)."""
-    consts = tuple(_with_qualname(c, name, qualname) if isinstance(c, types.CodeType) else c
+def _with_qualnames(code: types.CodeType, qualnames: dict[str, str]) -> types.CodeType:
+    """The statement's code with the co_qualname of each lazily evaluated part (named after its
+    parameter or alias, as the compiler names them) set to that of the program's compute
+    function: the objects' `evaluate_*` functions (3.14+) and 3.15's alias `__qualname__` show
+    it (`get.<locals>.Alias`, not the bare name our statement, compiled at top level, gives)."""
+    consts = tuple(_with_qualnames(c, qualnames) if isinstance(c, types.CodeType) else c
                    for c in code.co_consts)
     code = code.replace(co_consts=consts)
-    return code.replace(co_qualname=qualname) if code.co_name == name else code
+    qualname = qualnames.get(code.co_name)
+    return code.replace(co_qualname=qualname) if qualname is not None else code
 
 
 def _memoized(compute):
@@ -86,10 +89,15 @@ def _constraint_count(compute) -> int | None:
 class _Recipe:
     """How a type parameter was declared: its `type` statement fragment and its helpers."""
 
-    __slots__ = ("spec", "helpers")
+    __slots__ = ("spec", "helpers", "qualnames")
 
-    def __init__(self, spec: str, helpers: dict) -> None:
-        self.spec, self.helpers = spec, helpers
+    def __init__(self, spec: str, helpers: dict, qualnames: dict[str, str]) -> None:
+        self.spec, self.helpers, self.qualnames = spec, helpers, qualnames
+
+
+def _qualname_of(compute, name: str) -> dict[str, str]:
+    qualname = getattr(compute, "__qualname__", None)
+    return {name: qualname} if isinstance(qualname, str) else {}
 
 
 # The recipe of each type parameter the VM made, by id; the parameter itself is kept beside it
@@ -101,20 +109,22 @@ _RECIPES: dict[int, tuple[object, _Recipe]] = {}
 
 def make_type_param(f, kind: str, name: str, bound=None, constraints=None):
     """INTRINSIC_TYPEVAR / _WITH_BOUND / _WITH_CONSTRAINTS, INTRINSIC_PARAMSPEC, _TYPEVARTUPLE."""
-    helpers = {}
+    helpers, qualnames = {}, {}
     if kind == "TypeVar" and bound is not None:
         spec = f"{name}: __vm_bound()"
         helpers["__vm_bound"] = bound
+        qualnames = _qualname_of(bound, name)
     elif kind == "TypeVar" and constraints is not None:
         count = _constraint_count(constraints)
         if count is None:  # not a shape the VM can read: evaluate now
             count = len(constraints())
         helpers["__vm_constraints"] = _memoized(constraints)
+        qualnames = _qualname_of(constraints, name)
         spec = f"{name}: ({''.join(f'__vm_constraints()[{i}], ' for i in range(count))})"
     else:
         spec = {"TypeVar": "", "ParamSpec": "**", "TypeVarTuple": "*"}[kind] + name
-    recipe = _Recipe(spec, helpers)
-    param = _run(f"type __vm_alias[{spec}] = None", f, helpers)["__vm_alias"].__type_params__[0]
+    recipe = _Recipe(spec, helpers, qualnames)
+    param = _run(f"type __vm_alias[{spec}] = None", f, helpers, qualnames)["__vm_alias"].__type_params__[0]
     _RECIPES[id(param)] = (param, recipe)
     return param
 
@@ -125,8 +135,11 @@ def with_default(f, param, compute_default):
     if entry is None or entry[0] is not param:
         raise TypeError(f"{param!r} was not made by the VM")
     recipe = entry[1]
-    recipe = _Recipe(f"{recipe.spec} = __vm_default()", {**recipe.helpers, "__vm_default": compute_default})
-    new = _run(f"type __vm_alias[{recipe.spec}] = None", f, recipe.helpers)["__vm_alias"].__type_params__[0]
+    # The bound's and the default's functions share the parameter's name, and their qualname.
+    qualnames = {**_qualname_of(compute_default, param.__name__), **recipe.qualnames}
+    recipe = _Recipe(f"{recipe.spec} = __vm_default()", {**recipe.helpers, "__vm_default": compute_default},
+                     qualnames)
+    new = _run(f"type __vm_alias[{recipe.spec}] = None", f, recipe.helpers, qualnames)["__vm_alias"].__type_params__[0]
     _RECIPES[id(new)] = (new, recipe)
     return new
 
@@ -134,12 +147,14 @@ def with_default(f, param, compute_default):
 def make_alias(f, name: str, type_params, compute_value):
     """INTRINSIC_TYPEALIAS: `type name[params] = value`, the value computed on first use."""
     helpers = {"__vm_value": compute_value}
+    qualnames = {}
     specs = []
     for i, param in enumerate(type_params or ()):
         entry = _RECIPES.pop(id(param), None)
         if entry is None or entry[0] is not param:
             raise TypeError(f"type parameter {param!r} was not made by the VM")
         recipe = entry[1]
+        qualnames.update(recipe.qualnames)
         # Each parameter's helpers get names of their own in the shared statement.
         spec = recipe.spec
         for key, helper in recipe.helpers.items():
@@ -147,8 +162,8 @@ def make_alias(f, name: str, type_params, compute_value):
             spec = spec.replace(f"{key}()", f"{key}_{i}()")
         specs.append(spec)
     source = f"type {name}[{', '.join(specs)}] = __vm_value()" if specs else f"type {name} = __vm_value()"
-    qualname = (name, compute_value.__qualname__) if VERSION >= (3, 15) else None
-    alias = _run(source, f, helpers, qualname)[name]
+    qualnames.update(_qualname_of(compute_value, name))
+    alias = _run(source, f, helpers, qualnames)[name]
     if type_params:
         _repoint_cells(compute_value, dict(zip(map(id, type_params), alias.__type_params__)))
     return alias
