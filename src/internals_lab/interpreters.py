@@ -25,13 +25,12 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
-
-from .children import run_child
 
 __all__ = [
     "REFERENCE", "NEWEST", "FEATURES", "Interpreter", "cache_root", "current", "describe",
@@ -133,10 +132,12 @@ def _manifest_of(executable: str) -> Optional[dict]:
 def describe(executable: str, origin: str = "given") -> Interpreter:
     """Ask `executable` what it is. Raises ValueError with a readable reason if it cannot say."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_GIL", "PYTHONPATH", "PYTHONHOME")}
+    # Plain subprocess, not children.run_child: tools/provision_python.py loads this file on its
+    # own, outside the package, on a machine that has no venv yet. The probe is short and bounded.
     try:
-        done = run_child([executable, "-I", "-c", _PROBE], capture_output=True, text=True,
-                         timeout=60, env=env, what=f"the probe of {executable}")
-    except OSError as exc:  # ChildTimeout is a TimeoutError, an OSError
+        done = subprocess.run([executable, "-I", "-c", _PROBE], capture_output=True, text=True,
+                              timeout=60, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
         raise ValueError(f"cannot run {executable}: {exc}") from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
