@@ -16,6 +16,7 @@ import types
 # replaces builtins.len): these names are bound here once, at import.
 from builtins import (any, bool, classmethod, getattr, isinstance, issubclass, len, property, staticmethod, str,
                       super, type, vars)  # noqa: A004
+from .errors import raise_unchained
 from .frame import NULL, VERSION, Frame
 # VMFunction has its own module; the rest of the VM finds it here too.
 from .function_object import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_HAS_DOCSTRING,  # noqa: F401
@@ -219,11 +220,10 @@ class _SuspendableFrame:
     def _throw(self, exc: BaseException, close_on_exit: bool = True):
         """_gen_throw: with close_on_exit, GeneratorExit closes a delegate instead of being
         thrown into it (athrow and aclose pass False)."""
-        if self._finished:
-            raise exc
-        if not self._frame.started:
+        if self._finished or not self._frame.started:
+            # _gen_throw hands the exception on as it is (PyErr_Restore: no chaining).
             self._finish()
-            raise exc
+            raise_unchained(exc)
         target = self._yield_from_target()
         if target is not None:
             self._running = True

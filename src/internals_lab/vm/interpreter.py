@@ -33,7 +33,7 @@ from . import (ops_calls, ops_classes, ops_control, ops_exceptions, ops_generato
                ops_loads, ops_operators)
 from . import frame as frame_module
 from . import frame_builtins, function_object, functions
-from .errors import UnimplementedOpcode, VMError
+from .errors import UnimplementedOpcode, VMError, raise_unchained
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
 from .functions import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, VMAsyncGenerator, VMCoroutine,
                         VMFunction, VMGenerator, VMIterableCoroutine, build_class)
@@ -373,7 +373,7 @@ class VirtualMachine:
                 self.propagating_id = id(throw)  # _gen_throw restores it: no chaining
                 if not self._unwind(frame, throw):
                     try:
-                        raise throw
+                        raise_unchained(throw)
                     finally:
                         throw = None  # no cycle through this frame (see op_RERAISE)
             while True:
@@ -403,9 +403,9 @@ class VirtualMachine:
             self.propagating_id = id(throw)
             if not self._unwind(frame, throw):
                 try:
-                    raise throw
+                    raise_unchained(throw)
                 finally:
-                    throw = None
+                    throw = None  # no cycle through this frame (see op_RERAISE)
         while True:
             try:
                 while True:
