@@ -220,6 +220,8 @@ class _SuspendableFrame:
     def _throw(self, exc: BaseException, close_on_exit: bool = True):
         """_gen_throw: with close_on_exit, GeneratorExit closes a delegate instead of being
         thrown into it (athrow and aclose pass False)."""
+        if self._finished and self._kind == "coroutine":
+            raise RuntimeError("cannot reuse already awaited coroutine")  # gen_send_ex2
         if self._finished or not self._frame.started:
             # _gen_throw hands the exception on as it is (PyErr_Restore: no chaining).
             self._finish()
@@ -289,13 +291,42 @@ class _SuspendableFrame:
             return
         if not self._frame.started:
             if self._kind == "coroutine":
-                import warnings  # CPython calls this very function (_PyErr_WarnUnawaitedCoroutine)
-                warnings._warn_unawaited_coroutine(self)
+                _warn_unawaited_coroutine(self)
             return
         try:
             self.close()
         except BaseException as e:  # reported as _PyGen_Finalize does, not as a failed __del__
             _write_unraisable(e, f"Exception ignored while closing generator {self!r}", self)
+
+
+def _warn_unawaited_coroutine(coro) -> None:
+    """_PyErr_WarnUnawaitedCoroutine (Python/_warnings.c): warnings._warn_unawaited_coroutine
+    warns; if that fails other than by the warning itself, a plain warning is tried instead.
+    Any error is reported as unraisable in the coroutine, never as an error of the VM's
+    __del__."""
+    warned = False
+    try:
+        warn = getattr(sys.modules.get("warnings") or __import__("warnings"), "_warn_unawaited_coroutine")
+        warn(coro)
+        warned = True
+    except RuntimeWarning as e:  # the warning itself, turned into an error by a filter
+        warned = True
+        _write_unraisable_in(e, coro)
+    except BaseException as e:
+        _write_unraisable_in(e, coro)
+    if not warned:
+        import warnings
+        try:
+            warnings.warn(f"coroutine '{coro.__qualname__}' was never awaited", RuntimeWarning,
+                          stacklevel=1, source=coro)
+        except BaseException as e:
+            _write_unraisable_in(e, coro)
+
+
+def _write_unraisable_in(exc: BaseException, coro) -> None:
+    """PyErr_WriteUnraisable(coro) ("Exception ignored in: coro"); 3.14+ name the coroutine in
+    the message instead (PyErr_FormatUnraisable)."""
+    _write_unraisable(exc, f"Exception ignored while finalizing coroutine {coro!r}", coro)
 
 
 class VMGenerator(_SuspendableFrame):
@@ -366,10 +397,17 @@ class VMCoroutine(_SuspendableFrame):
 
 
 class _CoroutineWrapper:
-    """What `coroutine.__await__()` returns: an iterator driving the coroutine."""
+    """What `coroutine.__await__()` returns: an iterator driving the coroutine (CPython's
+    `coroutine_wrapper` type, which copy and pickle refuse like the coroutine itself)."""
 
     def __init__(self, coroutine: VMCoroutine) -> None:
         self._coroutine = coroutine
+
+    def __repr__(self) -> str:
+        return f"<coroutine_wrapper object at {id(self):#x}>"
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle 'coroutine_wrapper' object")
 
     def __iter__(self):
         return self
@@ -407,6 +445,7 @@ _present_as(VMFunction, types.FunctionType)
 _present_as(VMGenerator, types.GeneratorType)
 _present_as(VMIterableCoroutine, types.GeneratorType)
 _present_as(VMCoroutine, types.CoroutineType)
+_CoroutineWrapper.__name__ = "coroutine_wrapper"  # tp_name, as in the messages CPython builds
 
 
 # Async generators have a module of their own; the rest of the VM finds them here too.

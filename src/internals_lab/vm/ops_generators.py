@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import types
 
-from .errors import raise_unchained
+from .errors import VMError, raise_unchained
 from .frame import NULL, VERSION
 from .functions import AsyncGenWrappedValue, VMCoroutine
 from .ops_calls import GENERATOR_CREATED, YIELDED, _call
@@ -128,7 +128,11 @@ def op_GET_AWAITABLE(f, a):
         method = "__aenter__" if a == 1 else "__aexit__"
         raise TypeError(f"'async with' received an object from {method} that does not implement "
                         f"__await__: {_tp_name(type(obj))}")
-    f.stack[-1] = _awaitable_iterator(obj)
+    it = _awaitable_iterator(obj)
+    if isinstance(it, VMCoroutine) and it._yield_from_target() is not None or \
+            type(it) is types.CoroutineType and it.cr_await is not None:
+        raise RuntimeError("coroutine is being awaited already")  # _PyGen_yf(iter) != NULL
+    f.stack[-1] = it
 
 
 def op_GET_AITER(f, a):
@@ -153,10 +157,11 @@ def op_GET_ANEXT(f, a):
     awaitable = anext_(aiter)
     try:
         it = _awaitable_iterator(awaitable)
-    except TypeError:
-        it = None
-    if it is None:
-        raise TypeError(f"'async for' received an invalid object from __anext__: {type(awaitable).__name__}")
+    except Exception as e:  # _PyErr_FormatFromCause: whatever failed becomes the cause
+        if isinstance(e, VMError):  # a cap of the run, not the program's error
+            raise
+        raise TypeError(f"'async for' received an invalid object from __anext__: "
+                        f"{type(awaitable).__name__}") from e
     s.append(it)
 
 
