@@ -287,3 +287,56 @@ try:
         raise IndexError()
 except MyException as exc:
     result = repr(exc.__context__)
+# %% sequence_freed_when_cpython_iteration_ends_on_a_vm_index_error
+# iter() over a VM sequence: its __getitem__ raises IndexError into CPython code, which ends
+# the iteration and drops the exception; nothing may keep the sequence alive after that.
+import gc
+done = []
+class Seq:
+    def __getitem__(self, i):
+        if i > 0:
+            raise IndexError(i)
+        return i
+    def __del__(self):
+        done.append("freed")
+def wrapper():
+    it = iter(Seq())
+    print(list(it))
+wrapper()
+gc.collect()
+result = done
+# %% generator_dropped_inside_except_frees_its_exception
+import gc, weakref
+class MyException(Exception):
+    def __init__(self, obj):
+        self.obj = obj
+class MyObj:
+    pass
+def raising_gen():
+    try:
+        raise MyException(obj)
+    except MyException:
+        yield
+obj = MyObj()
+wr = weakref.ref(obj)
+g = raising_gen()
+next(g)
+g = obj = None
+gc.collect()
+result = wr() is None
+# %% attribute_error_swallowed_by_getattr_frees_what_it_held
+# A VM property raises AttributeError into CPython's getattr(), which swallows it: the
+# exception (and the locals its traceback holds) must go when getattr drops it.
+import gc, weakref
+class Marker:
+    pass
+refs = []
+class Lazy:
+    @property
+    def value(self):
+        local = Marker()
+        refs.append(weakref.ref(local))
+        raise AttributeError("not yet")
+print(getattr(Lazy(), "value", "default"))
+gc.collect()
+result = [r() is None for r in refs]

@@ -283,3 +283,22 @@ finally:
     sys.unraisablehook = old_hook
 result = ([(u.exc_type.__name__, coro_repr in repr(u.object) + str(u.err_msg)) for u in seen],
           [(w.category.__name__, str(w.message)) for w in caught])
+# %% generator_names_are_strings_and_never_deleted
+def func():
+    yield 1
+gen = func()
+gen.__name__ = "name"
+gen.__qualname__ = "qualname"
+print(gen.__name__, gen.__qualname__, repr(gen).split(" at ")[0])
+for attempt in (lambda: setattr(gen, "__name__", 123), lambda: setattr(gen, "__qualname__", 123),
+                lambda: delattr(gen, "__name__"), lambda: delattr(gen, "__qualname__")):
+    try:
+        attempt()
+    except TypeError as e:
+        print(e)
+async def coro():
+    pass
+c = coro()
+c.__qualname__ = "renamed"
+print(c.__qualname__)
+c.close()

@@ -107,6 +107,18 @@ class _SuspendableFrame:
 
     gi_running = _ReadOnly("_running", "gi_running")
 
+    # gen_set_name / gen_set_qualname: the names are any str, and never deleted. A method, not
+    # a descriptor: a class body cannot hold a `__qualname__` attribute (type() takes it).
+    def __setattr__(self, name, value):
+        if name in ("__name__", "__qualname__") and not isinstance(value, str):
+            raise TypeError(f"{name} must be set to a string object")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        if name in ("__name__", "__qualname__"):
+            raise TypeError(f"{name} must be set to a string object")
+        object.__delattr__(self, name)
+
     @property
     def gi_frame(self):
         """The suspended frame; None once finished (as `inspect.getgeneratorstate` expects)."""
@@ -153,8 +165,14 @@ class _SuspendableFrame:
             # gen_send_ex2's _PyErr_ChainStackItem: an exception thrown into a generator that
             # is handling one (suspended in an `except` block) gets that one as __context__.
             vm.set_context(exc)
+        held = self._held_tracebacks
+        if held:  # the exceptions it handles while suspended are the VM's again (see below)
+            for entry in held:
+                vm.traceback.setdefault(id(entry[0]), entry)
+            self._held_tracebacks = ()
         self._running = True
         failed = None
+        vm_traceback_carrier = []  # the exception's VM traceback leaves with it (carried_lines)
         try:
             result = vm.run_frame(frame, exc)
         except StopIteration as stop:
@@ -162,14 +180,20 @@ class _SuspendableFrame:
         except StopAsyncIteration as stop:
             if self._kind != "async generator":
                 self._finish()
+                vm_traceback_carrier.append(vm.detach_traceback(stop))
                 raise
             failed = stop
-        except BaseException:
+        except BaseException as error:
             self._finish()
+            vm_traceback_carrier.append(vm.detach_traceback(error))
             raise
         finally:
             self._running = False
             self._exc_slot = vm.exc_chain.pop()
+        if frame.why == 2 and self._exc_slot is not None:
+            # Suspended in an `except` block: the generator, not the VM, keeps the VM tracebacks
+            # of the exceptions it handles, so that dropping it frees them (CPython closes it).
+            self._held_tracebacks = self._take_tracebacks(vm)
         if failed is not None:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
             # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
@@ -181,6 +205,18 @@ class _SuspendableFrame:
         if result is None:
             raise StopIteration
         raise StopIteration(result)
+
+    _held_tracebacks = ()
+
+    def _take_tracebacks(self, vm) -> tuple:
+        """Detach the records of the handled exception and of those saved on the stack."""
+        held = []
+        for exc in (self._exc_slot, *self._frame.stack):
+            if isinstance(exc, BaseException):
+                entry = vm.traceback.pop(id(exc), None)
+                if entry is not None:
+                    held.append(entry)
+        return tuple(held)
 
     def send(self, value):
         if self._finished:
