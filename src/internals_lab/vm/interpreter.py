@@ -241,6 +241,21 @@ class VirtualMachine:
             _OpenRooms.vm_limit = limit
         with contextlib.suppress(RecursionError):  # Python's depth is already past it: keep it
             sys.setrecursionlimit(_python_limit_for(limit))
+            _OpenRooms.vm_limit_for[_python_limit_for(limit)] = limit
+
+    def sync_recursion_limit(self) -> None:
+        """Follow a `sys.setrecursionlimit` that CPython code made while the VM runs (test.support's
+        `infinite_recursion`, around a VM call): Python's limit is then the program's limit, in
+        frames, which the VM adopts. A limit the VM set itself (put back by that code) maps
+        back to the VM limit it stood for."""
+        if not _OpenRooms.count:
+            return
+        python_limit = sys.getrecursionlimit()
+        known = _OpenRooms.vm_limit_for.get(python_limit)
+        if known is not None:
+            self.max_depth = _OpenRooms.vm_limit = known
+        elif python_limit > len(self.frames):
+            self.set_recursion_limit(python_limit)
 
     def call_vm_function(self, func: VMFunction, args, kwargs):
         """A call from VM code (CALL and friends): a new VM frame for `func`."""
@@ -248,7 +263,9 @@ class VirtualMachine:
         frame = Frame(self, func._decoded, func._globals, func._builtins, None, localsplus, func)
         frame.depth = len(self.frames)
         if frame.depth >= self.max_depth:
-            raise RecursionError("maximum recursion depth exceeded")
+            self.sync_recursion_limit()  # only when it matters: the check itself stays cheap
+            if frame.depth >= self.max_depth:
+                raise RecursionError("maximum recursion depth exceeded")
         if func._generatorlike:
             self.run_frame(frame)  # up to RETURN_GENERATOR
             return self._generator_for(frame, func)
@@ -477,6 +494,7 @@ class _OpenRooms:
     count = 0
     python_limit = 0    # Python's own limit before the outermost room
     vm_limit = 0        # the limit programs see, in VM frames (their setrecursionlimit moves it)
+    vm_limit_for: dict = {}  # Python limits the VM set -> the VM limit each stands for
 
 
 class recursion_room:
@@ -500,6 +518,7 @@ class recursion_room:
         if _OpenRooms.count == 1:
             _OpenRooms.python_limit = _OpenRooms.vm_limit = sys.getrecursionlimit()
             sys.setrecursionlimit(_python_limit_for(_OpenRooms.vm_limit))
+            _OpenRooms.vm_limit_for = {_python_limit_for(_OpenRooms.vm_limit): _OpenRooms.vm_limit}
         self.vm.max_depth = _OpenRooms.vm_limit
 
     def __exit__(self, *exc_info):
