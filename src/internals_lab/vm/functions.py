@@ -301,6 +301,11 @@ class _SuspendableFrame:
             # Its handling ends here: the VM's traceback record must not keep it (nor the
             # exception it was thrown in over, its __context__) alive.
             self._vm.forget_traceback(exit_)
+            # Nobody else sees it, but its traceback holds this call's Python frames, whose
+            # locals hold it and this generator: a cycle that only the collector would break,
+            # with the exception it was thrown in over (its __context__). CPython's close()
+            # makes none.
+            exit_.__traceback__ = None
             return None
         except StopIteration as stop:
             # 3.13+ (gh-104770): close() returns what the generator returned on GeneratorExit.
