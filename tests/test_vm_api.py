@@ -64,6 +64,20 @@ def test_vm_traceback_names_the_right_lines():
                                         ("prog.py", 5, "b")]
 
 
+def test_vm_traceback_follows_an_exception_through_cpython_code():
+    # sorted() and list() are CPython code between VM frames: the exception leaves the VM and
+    # comes back twice, and its VM traceback must keep every line (the VM does not keep the
+    # exception meanwhile: CPython code may drop it, and then it must be freed).
+    source = ("def key(x):\n    raise ValueError(x)\n"
+              "def outer():\n    return sorted([2, 1], key=key)\n"
+              "def gen():\n    yield outer()\n"
+              "list(gen())\n")
+    with pytest.raises(ValueError) as info:
+        run(source, filename="prog.py")
+    assert vm_traceback(info.value) == [("prog.py", 7, "<module>"), ("prog.py", 6, "gen"),
+                                        ("prog.py", 4, "outer"), ("prog.py", 2, "key")]
+
+
 def test_unimplemented_opcode_names_the_opcode_and_the_version(monkeypatch):
     from internals_lab.vm import interpreter
     version = f"{sys.version_info.major}.{sys.version_info.minor}"

@@ -115,6 +115,35 @@ def test_a_programs_recursion_limit_counts_vm_frames():
     assert "(150, True, True)" in expected
 
 
+# CPython code (map, here; test.support's infinite_recursion in Lib/test) raises the limit
+# while the program runs: the program's recursion follows it, as in CPython. (The VM adopts
+# it when its own limit is reached; until then Python's limit counts the VM's Python frames,
+# about six per VM frame, so a small raise shows later than in CPython.)
+NATIVE_LIMIT = """
+import sys
+def deep(n):
+    return 0 if n == 0 else 1 + deep(n - 1)
+old = sys.getrecursionlimit()
+list(map(sys.setrecursionlimit, [old + 20000]))
+try:
+    reached = deep(old + 1000)
+    seen = sys.getrecursionlimit() - old
+finally:
+    list(map(sys.setrecursionlimit, [old]))
+try:
+    deep(old + 1000)
+except RecursionError:
+    reached_after = "RecursionError"
+result = (reached - old, seen, reached_after, sys.getrecursionlimit() == old)
+"""
+
+
+def test_a_limit_set_by_cpython_code_holds_for_the_program():
+    expected = _in_a_fresh_cpython(NATIVE_LIMIT, "print(result)\n")
+    assert expected == "(1000, 20000, 'RecursionError', True)\n"
+    assert f"{run(NATIVE_LIMIT)['result']}\n" == expected
+
+
 def test_nested_rooms_raise_pythons_limit_once():
     # A VM function called from CPython code inside another VM's room (unittest running a test
     # method) opens a nested room; each one used to multiply the limit until 3.11's C stack broke.

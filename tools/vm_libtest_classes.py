@@ -21,6 +21,7 @@ CLASSES = {
     "limit:tracebacks": "an exception's __traceback__ lists VM internals (vm_traceback gives the program's lines)",
     "limit:warnings": "a warning raised by an operation is attributed to the VM's source line, not the program's",
     "limit:native-types": "functions, generators and coroutines are VM classes, not types.FunctionType etc.",
+    "limit:c-recursion": "recursion in C code (repr of nested containers, ExceptionGroup.split, a C lru_cache around a VM function) meets its limit at another depth: a VM call is several Python frames and one more C call",
     "limit:imports-in-cpython": "imported modules run in CPython, not in the VM",
     "limit:annotationlib": "annotationlib's STRING/FORWARDREF formats rebuild __annotate__ as a real function",
     "limit:lazy-import": "3.15's lazy import (PEP 810) raises UnimplementedOpcode",

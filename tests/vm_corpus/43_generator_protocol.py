@@ -187,3 +187,118 @@ try:
 except TypeError as e:
     print("outside:", e)
 print(next(b, "finished"))
+# %% awaiting_a_coroutine_that_is_being_awaited_already
+import types
+@types.coroutine
+def nop():
+    yield
+async def coroutine():
+    await nop()
+async def waiter(coro):
+    await coro
+coro = coroutine()
+coro.send(None)
+try:
+    waiter(coro).send(None)
+except RuntimeError as e:
+    print(e)
+coro.close()
+# %% async_for_anext_result_whose_await_fails_is_the_cause
+class F:
+    def __aiter__(self):
+        return self
+    def __anext__(self):
+        return self
+    def __await__(self):
+        1 / 0
+async def main():
+    async for _ in F():
+        pass
+try:
+    main().send(None)
+except TypeError as e:
+    result = (str(e), repr(e.__cause__), repr(e.__context__))
+# %% exhausted_coroutine_refuses_send_and_throw
+async def coroutine():
+    return "spam"
+coro = coroutine()
+try:
+    coro.send(None)
+except StopIteration as e:
+    print("returned", e.value)
+it = coroutine().__await__()
+next(it, None)
+for attempt in (lambda: coro.send(None), lambda: coro.throw(Exception("wat")),
+                lambda: next(it), lambda: it.throw(Exception("wat"))):
+    try:
+        attempt()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+print(coro.close(), coro.close(), it.close())
+# %% coroutine_wrapper_is_named_and_not_copyable
+import copy
+async def func():
+    pass
+coro = func()
+aw = coro.__await__()
+print(repr(aw).startswith("<coroutine_wrapper object at "), type(aw).__name__, "__iter__" in dir(aw))
+for obj in (coro, aw):
+    try:
+        copy.copy(obj)
+    except TypeError as e:
+        print(e)
+aw.close()
+# %% never_awaited_warning_turned_error_is_reported_in_the_coroutine
+import sys, warnings
+async def func():
+    pass
+seen = []
+old_hook, sys.unraisablehook = sys.unraisablehook, seen.append
+try:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error")
+        coro = func()
+        coro_repr = repr(coro)
+        del coro
+finally:
+    sys.unraisablehook = old_hook
+# Before 3.14 the hook's object is the coroutine; from 3.14 its message names it.
+result = [(u.exc_type.__name__, str(u.exc_value), coro_repr in repr(u.object) + str(u.err_msg)) for u in seen]
+# %% never_awaited_warning_with_broken_warnings_function_falls_back
+import sys, warnings
+async def corofn():
+    pass
+seen = []
+old_hook, sys.unraisablehook = sys.unraisablehook, seen.append
+original = warnings._warn_unawaited_coroutine
+warnings._warn_unawaited_coroutine = lambda coro: 1 / 0
+try:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        coro = corofn()
+        coro_repr = repr(coro)
+        del coro
+finally:
+    warnings._warn_unawaited_coroutine = original
+    sys.unraisablehook = old_hook
+result = ([(u.exc_type.__name__, coro_repr in repr(u.object) + str(u.err_msg)) for u in seen],
+          [(w.category.__name__, str(w.message)) for w in caught])
+# %% generator_names_are_strings_and_never_deleted
+def func():
+    yield 1
+gen = func()
+gen.__name__ = "name"
+gen.__qualname__ = "qualname"
+print(gen.__name__, gen.__qualname__, repr(gen).split(" at ")[0])
+for attempt in (lambda: setattr(gen, "__name__", 123), lambda: setattr(gen, "__qualname__", 123),
+                lambda: delattr(gen, "__name__"), lambda: delattr(gen, "__qualname__")):
+    try:
+        attempt()
+    except TypeError as e:
+        print(e)
+async def coro():
+    pass
+c = coro()
+c.__qualname__ = "renamed"
+print(c.__qualname__)
+c.close()

@@ -9,11 +9,17 @@ Where a program can still tell it runs in the VM (deliberate limits of a teachin
   `VMCoroutine` and `VMAsyncGenerator`, not `types.FunctionType` etc.: `type(obj)` tells
   (they behave alike: calling, binding, `functools.wraps`, `inspect.signature`, the
   generator protocols, and their `__class__` makes `isinstance(obj, types.FunctionType)` and
-  the like hold), but C code that needs the real type (`_testcapi`, a C type check) refuses;
+  the like hold), but C code that needs the real type (`_testcapi`, a C type check) refuses,
+  and a `types.coroutine` generator answers `__await__` (C code awaits it by a code flag it
+  cannot see on a VM generator), so `collections.abc.Awaitable` counts it in;
 - VM frames are not Python frame objects: `sys._getframe`, `inspect.currentframe`,
   `sys.settrace` and `sys.monitoring` see the VM's own Python code, and an exception's
   `__traceback__` lists VM internals (`vm_traceback(exc)` gives the program's lines), and a
   warning raised by an operation is attributed to the VM's source line, not the program's;
+- each VM call takes several Python frames, and one more C-level call when C code calls a
+  VM function: recursion in C code (`repr` of deeply nested containers, `ExceptionGroup.split`,
+  a C `lru_cache` around a VM function) meets its limit at another depth than in CPython
+  (3.11 counts it against Python's limit, which the VM raises to fit its frames);
 - imported modules run in CPython (the VM imports through `__import__`);
 - `annotationlib`'s STRING and FORWARDREF formats (3.14+) rebuild an `__annotate__` function
   as a real function with fake globals, so that evaluation runs in CPython, not in the VM;

@@ -8,8 +8,26 @@ the VM never lets the running program catch one of these with its own `except` c
 """
 from __future__ import annotations
 
-__all__ = ["VMError", "UnimplementedOpcode", "LimitExceeded", "StepLimitExceeded",
+__all__ = ["raise_unchained", "VMError", "UnimplementedOpcode", "LimitExceeded", "StepLimitExceeded",
            "TimeLimitExceeded", "OutputLimitExceeded", "TraceTooLarge", "SourceRejected"]
+
+
+def raise_unchained(exc: BaseException):
+    """Raise the program's exception `exc` from the VM's own Python code, as CPython's RERAISE
+    and `raise` do inside the program: with the `__context__` the VM gave it, and no other.
+
+    A plain `raise exc` here would be chained by CPython itself to the exception CPython code
+    around the VM is handling (unittest's or contextlib's `except` block that called a VM
+    function): `_PyErr_SetObject` overwrites `__context__` with it.
+    """
+    context = exc.__context__
+    try:
+        raise exc
+    finally:
+        exc.__context__ = context
+        # The traceback keeps this frame: it must keep neither exception alive (a cycle that
+        # only the garbage collector would break, too late for weakref and __del__).
+        exc = context = None
 
 
 class VMError(Exception):

@@ -268,6 +268,7 @@ def _call_setrecursionlimit(f, args, kwargs):
 def _call_getrecursionlimit(f, args, kwargs):
     if args or kwargs:
         return sys.getrecursionlimit(*args, **(kwargs or {}))
+    f.vm.sync_recursion_limit()
     return f.vm.max_depth
 
 

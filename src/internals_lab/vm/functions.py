@@ -16,6 +16,7 @@ import types
 # replaces builtins.len): these names are bound here once, at import.
 from builtins import (any, bool, classmethod, getattr, isinstance, issubclass, len, property, staticmethod, str,
                       super, type, vars)  # noqa: A004
+from .errors import raise_unchained
 from .frame import NULL, VERSION, Frame
 # VMFunction has its own module; the rest of the VM finds it here too.
 from .function_object import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_HAS_DOCSTRING,  # noqa: F401
@@ -106,6 +107,18 @@ class _SuspendableFrame:
 
     gi_running = _ReadOnly("_running", "gi_running")
 
+    # gen_set_name / gen_set_qualname: the names are any str, and never deleted. A method, not
+    # a descriptor: a class body cannot hold a `__qualname__` attribute (type() takes it).
+    def __setattr__(self, name, value):
+        if name in ("__name__", "__qualname__") and not isinstance(value, str):
+            raise TypeError(f"{name} must be set to a string object")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        if name in ("__name__", "__qualname__"):
+            raise TypeError(f"{name} must be set to a string object")
+        object.__delattr__(self, name)
+
     @property
     def gi_frame(self):
         """The suspended frame; None once finished (as `inspect.getgeneratorstate` expects)."""
@@ -152,8 +165,14 @@ class _SuspendableFrame:
             # gen_send_ex2's _PyErr_ChainStackItem: an exception thrown into a generator that
             # is handling one (suspended in an `except` block) gets that one as __context__.
             vm.set_context(exc)
+        held = self._held_tracebacks
+        if held:  # the exceptions it handles while suspended are the VM's again (see below)
+            for entry in held:
+                vm.traceback.setdefault(id(entry[0]), entry)
+            self._held_tracebacks = ()
         self._running = True
         failed = None
+        vm_traceback_carrier = []  # the exception's VM traceback leaves with it (carried_lines)
         try:
             result = vm.run_frame(frame, exc)
         except StopIteration as stop:
@@ -161,14 +180,20 @@ class _SuspendableFrame:
         except StopAsyncIteration as stop:
             if self._kind != "async generator":
                 self._finish()
+                vm_traceback_carrier.append(vm.detach_traceback(stop))
                 raise
             failed = stop
-        except BaseException:
+        except BaseException as error:
             self._finish()
+            vm_traceback_carrier.append(vm.detach_traceback(error))
             raise
         finally:
             self._running = False
             self._exc_slot = vm.exc_chain.pop()
+        if frame.why == 2 and self._exc_slot is not None:
+            # Suspended in an `except` block: the generator, not the VM, keeps the VM tracebacks
+            # of the exceptions it handles, so that dropping it frees them (CPython closes it).
+            self._held_tracebacks = self._take_tracebacks(vm)
         if failed is not None:
             # 3.12+ compile this conversion into the generator (CALL_INTRINSIC_1
             # INTRINSIC_STOPITERATION_ERROR); 3.11 does it in gen_send_ex, as here.
@@ -180,6 +205,18 @@ class _SuspendableFrame:
         if result is None:
             raise StopIteration
         raise StopIteration(result)
+
+    _held_tracebacks = ()
+
+    def _take_tracebacks(self, vm) -> tuple:
+        """Detach the records of the handled exception and of those saved on the stack."""
+        held = []
+        for exc in (self._exc_slot, *self._frame.stack):
+            if isinstance(exc, BaseException):
+                entry = vm.traceback.pop(id(exc), None)
+                if entry is not None:
+                    held.append(entry)
+        return tuple(held)
 
     def send(self, value):
         if self._finished:
@@ -219,11 +256,12 @@ class _SuspendableFrame:
     def _throw(self, exc: BaseException, close_on_exit: bool = True):
         """_gen_throw: with close_on_exit, GeneratorExit closes a delegate instead of being
         thrown into it (athrow and aclose pass False)."""
-        if self._finished:
-            raise exc
-        if not self._frame.started:
+        if self._finished and self._kind == "coroutine":
+            raise RuntimeError("cannot reuse already awaited coroutine")  # gen_send_ex2
+        if self._finished or not self._frame.started:
+            # _gen_throw hands the exception on as it is (PyErr_Restore: no chaining).
             self._finish()
-            raise exc
+            raise_unchained(exc)
         target = self._yield_from_target()
         if target is not None:
             self._running = True
@@ -263,6 +301,11 @@ class _SuspendableFrame:
             # Its handling ends here: the VM's traceback record must not keep it (nor the
             # exception it was thrown in over, its __context__) alive.
             self._vm.forget_traceback(exit_)
+            # Nobody else sees it, but its traceback holds this call's Python frames, whose
+            # locals hold it and this generator: a cycle that only the collector would break,
+            # with the exception it was thrown in over (its __context__). CPython's close()
+            # makes none.
+            exit_.__traceback__ = None
             return None
         except StopIteration as stop:
             # 3.13+ (gh-104770): close() returns what the generator returned on GeneratorExit.
@@ -289,13 +332,42 @@ class _SuspendableFrame:
             return
         if not self._frame.started:
             if self._kind == "coroutine":
-                import warnings  # CPython calls this very function (_PyErr_WarnUnawaitedCoroutine)
-                warnings._warn_unawaited_coroutine(self)
+                _warn_unawaited_coroutine(self)
             return
         try:
             self.close()
         except BaseException as e:  # reported as _PyGen_Finalize does, not as a failed __del__
             _write_unraisable(e, f"Exception ignored while closing generator {self!r}", self)
+
+
+def _warn_unawaited_coroutine(coro) -> None:
+    """_PyErr_WarnUnawaitedCoroutine (Python/_warnings.c): warnings._warn_unawaited_coroutine
+    warns; if that fails other than by the warning itself, a plain warning is tried instead.
+    Any error is reported as unraisable in the coroutine, never as an error of the VM's
+    __del__."""
+    warned = False
+    try:
+        warn = getattr(sys.modules.get("warnings") or __import__("warnings"), "_warn_unawaited_coroutine")
+        warn(coro)
+        warned = True
+    except RuntimeWarning as e:  # the warning itself, turned into an error by a filter
+        warned = True
+        _write_unraisable_in(e, coro)
+    except BaseException as e:
+        _write_unraisable_in(e, coro)
+    if not warned:
+        import warnings
+        try:
+            warnings.warn(f"coroutine '{coro.__qualname__}' was never awaited", RuntimeWarning,
+                          stacklevel=1, source=coro)
+        except BaseException as e:
+            _write_unraisable_in(e, coro)
+
+
+def _write_unraisable_in(exc: BaseException, coro) -> None:
+    """PyErr_WriteUnraisable(coro) ("Exception ignored in: coro"); 3.14+ name the coroutine in
+    the message instead (PyErr_FormatUnraisable)."""
+    _write_unraisable(exc, f"Exception ignored while finalizing coroutine {coro!r}", coro)
 
 
 class VMGenerator(_SuspendableFrame):
@@ -366,10 +438,17 @@ class VMCoroutine(_SuspendableFrame):
 
 
 class _CoroutineWrapper:
-    """What `coroutine.__await__()` returns: an iterator driving the coroutine."""
+    """What `coroutine.__await__()` returns: an iterator driving the coroutine (CPython's
+    `coroutine_wrapper` type, which copy and pickle refuse like the coroutine itself)."""
 
     def __init__(self, coroutine: VMCoroutine) -> None:
         self._coroutine = coroutine
+
+    def __repr__(self) -> str:
+        return f"<coroutine_wrapper object at {id(self):#x}>"
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle 'coroutine_wrapper' object")
 
     def __iter__(self):
         return self
@@ -407,6 +486,7 @@ _present_as(VMFunction, types.FunctionType)
 _present_as(VMGenerator, types.GeneratorType)
 _present_as(VMIterableCoroutine, types.GeneratorType)
 _present_as(VMCoroutine, types.CoroutineType)
+_CoroutineWrapper.__name__ = "coroutine_wrapper"  # tp_name, as in the messages CPython builds
 
 
 # Async generators have a module of their own; the rest of the VM finds them here too.

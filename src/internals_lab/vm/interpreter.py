@@ -33,7 +33,7 @@ from . import (ops_calls, ops_classes, ops_control, ops_exceptions, ops_generato
                ops_loads, ops_operators)
 from . import frame as frame_module
 from . import frame_builtins, function_object, functions
-from .errors import UnimplementedOpcode, VMError
+from .errors import UnimplementedOpcode, VMError, raise_unchained
 from .frame import NULL, VERSION, VERSION_TEXT, DecodedCode, Frame
 from .functions import (CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, VMAsyncGenerator, VMCoroutine,
                         VMFunction, VMGenerator, VMIterableCoroutine, build_class)
@@ -211,14 +211,20 @@ class VirtualMachine:
             with recursion_room(self):
                 return self.call_function(func, args, kwargs)
         native = sys.exception()
-        if native is None:
-            return self.call_vm_function(func, args, kwargs)
         chain = self.exc_chain
-        chain.append(native)
+        if native is not None:
+            chain.append(native)
+        vm_traceback_carrier = []  # see carried_lines
         try:
             return self.call_vm_function(func, args, kwargs)
+        except BaseException as exc:
+            # The exception leaves the VM for CPython code, which may keep it, drop it or
+            # hand it back: its record goes with it, into this frame of its own traceback.
+            vm_traceback_carrier.append(self.detach_traceback(exc))
+            raise
         finally:
-            chain.pop()
+            if native is not None:
+                chain.pop()
 
     def set_recursion_limit(self, limit) -> None:
         """`sys.setrecursionlimit` called by VM code: the limit counts VM frames, and Python's
@@ -235,6 +241,21 @@ class VirtualMachine:
             _OpenRooms.vm_limit = limit
         with contextlib.suppress(RecursionError):  # Python's depth is already past it: keep it
             sys.setrecursionlimit(_python_limit_for(limit))
+            _OpenRooms.vm_limit_for[_python_limit_for(limit)] = limit
+
+    def sync_recursion_limit(self) -> None:
+        """Follow a `sys.setrecursionlimit` that CPython code made while the VM runs (test.support's
+        `infinite_recursion`, around a VM call): Python's limit is then the program's limit, in
+        frames, which the VM adopts. A limit the VM set itself (put back by that code) maps
+        back to the VM limit it stood for."""
+        if not _OpenRooms.count:
+            return
+        python_limit = sys.getrecursionlimit()
+        known = _OpenRooms.vm_limit_for.get(python_limit)
+        if known is not None:
+            self.max_depth = _OpenRooms.vm_limit = known
+        elif python_limit > len(self.frames):
+            self.set_recursion_limit(python_limit)
 
     def call_vm_function(self, func: VMFunction, args, kwargs):
         """A call from VM code (CALL and friends): a new VM frame for `func`."""
@@ -242,7 +263,9 @@ class VirtualMachine:
         frame = Frame(self, func._decoded, func._globals, func._builtins, None, localsplus, func)
         frame.depth = len(self.frames)
         if frame.depth >= self.max_depth:
-            raise RecursionError("maximum recursion depth exceeded")
+            self.sync_recursion_limit()  # only when it matters: the check itself stays cheap
+            if frame.depth >= self.max_depth:
+                raise RecursionError("maximum recursion depth exceeded")
         if func._generatorlike:
             self.run_frame(frame)  # up to RETURN_GENERATOR
             return self._generator_for(frame, func)
@@ -336,7 +359,7 @@ class VirtualMachine:
     def _add_traceback(self, frame: Frame, exc: BaseException, index: int) -> None:
         entry = self.traceback.get(id(exc))
         if entry is None or entry[0] is not exc:
-            entry = (exc, [])
+            entry = (exc, carried_lines(exc))
             self.traceback[id(exc)] = entry
             # A handled exception is forgotten when its `except` block ends (POP_EXCEPT);
             # bound what is left (exceptions that left the VM, or were swallowed by `with`).
@@ -344,6 +367,18 @@ class VirtualMachine:
                 del self.traceback[next(iter(self.traceback))]
         line = frame.decoded.positions[index][0] if index >= 0 else frame.code.co_firstlineno
         entry[1].append((frame.code.co_filename, line, frame.code.co_name))
+
+    def detach_traceback(self, exc) -> list:
+        """Take the VM traceback of an exception that leaves the VM out of the VM's keeping.
+
+        The VM must not keep alive what CPython code drops (an IndexError that ends CPython's
+        iteration over a VM sequence, a NameError annotationlib retries after): the caller
+        keeps the lines where only the exception can reach them (see `carried_lines`)."""
+        entry = self.traceback.get(id(exc))
+        if entry is None or entry[0] is not exc:
+            return []
+        del self.traceback[id(exc)]
+        return entry[1]
 
     def forget_traceback(self, exc) -> None:
         """Drop the VM traceback of an exception whose handling ended, so that the VM holds no
@@ -355,9 +390,8 @@ class VirtualMachine:
     def traceback_of(self, exc: BaseException) -> list[tuple[str, int, str]]:
         """(filename, line, function) for each VM frame the exception passed, outermost first."""
         entry = self.traceback.get(id(exc))
-        if entry is None or entry[0] is not exc:
-            return []
-        return list(reversed(entry[1]))
+        lines = carried_lines(exc) if entry is None or entry[0] is not exc else entry[1]
+        return list(reversed(lines))
 
     # -- the evaluation loop -----------------------------------------------------------------
     def run_frame(self, frame: Frame, throw: BaseException | None = None):
@@ -373,7 +407,7 @@ class VirtualMachine:
                 self.propagating_id = id(throw)  # _gen_throw restores it: no chaining
                 if not self._unwind(frame, throw):
                     try:
-                        raise throw
+                        raise_unchained(throw)
                     finally:
                         throw = None  # no cycle through this frame (see op_RERAISE)
             while True:
@@ -403,9 +437,9 @@ class VirtualMachine:
             self.propagating_id = id(throw)
             if not self._unwind(frame, throw):
                 try:
-                    raise throw
+                    raise_unchained(throw)
                 finally:
-                    throw = None
+                    throw = None  # no cycle through this frame (see op_RERAISE)
         while True:
             try:
                 while True:
@@ -421,6 +455,27 @@ class VirtualMachine:
                 hook(frame, 2)
                 if not self._unwind(frame, sys.exception()):
                     raise
+
+
+_CARRIER = "vm_traceback_carrier"
+
+
+def carried_lines(exc: BaseException) -> list:
+    """The VM traceback an exception took along when it left the VM (`detach_traceback`).
+
+    The frame it left through (`call_function`, a generator's `_resume`) keeps the lines in
+    its local `vm_traceback_carrier`, and the exception's own traceback keeps that frame: the
+    lines live exactly as long as the exception, and belong to no other. The newest such frame
+    comes first in the traceback, and has every line so far."""
+    tb = exc.__traceback__
+    while tb is not None:
+        python_frame = tb.tb_frame
+        if _CARRIER in python_frame.f_code.co_varnames:
+            carrier = python_frame.f_locals.get(_CARRIER)
+            if carrier:
+                return list(carrier[-1])
+        tb = tb.tb_next
+    return []
 
 
 # Python frames per VM call (run_frame, the handler, _call, call_vm_function, ...), with margin.
@@ -439,6 +494,7 @@ class _OpenRooms:
     count = 0
     python_limit = 0    # Python's own limit before the outermost room
     vm_limit = 0        # the limit programs see, in VM frames (their setrecursionlimit moves it)
+    vm_limit_for: dict = {}  # Python limits the VM set -> the VM limit each stands for
 
 
 class recursion_room:
@@ -462,6 +518,7 @@ class recursion_room:
         if _OpenRooms.count == 1:
             _OpenRooms.python_limit = _OpenRooms.vm_limit = sys.getrecursionlimit()
             sys.setrecursionlimit(_python_limit_for(_OpenRooms.vm_limit))
+            _OpenRooms.vm_limit_for = {_python_limit_for(_OpenRooms.vm_limit): _OpenRooms.vm_limit}
         self.vm.max_depth = _OpenRooms.vm_limit
 
     def __exit__(self, *exc_info):

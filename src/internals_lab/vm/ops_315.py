@@ -22,7 +22,7 @@ import importlib.util
 import sys
 import types
 
-from .errors import UnimplementedOpcode
+from .errors import UnimplementedOpcode, raise_unchained
 from .frame import NULL, VERSION_TEXT
 from .functions import VMCoroutine
 from .ops_generators import send_to
@@ -122,7 +122,7 @@ def op_SEND(f, a):
         else:
             s[-1] = item
         return
-    finished, s[-1] = send_to(s[-3], value)
+    finished, s[-1] = send_to(f, s[-3], value)
     if finished:
         f.ip = a
 
@@ -144,7 +144,7 @@ def op_CLEANUP_THROW(f, a):
         return
     f.vm.reraising = True
     try:
-        raise exc
+        raise_unchained(exc)
     finally:
         exc = None  # no cycle through this frame (see op_RERAISE)
 

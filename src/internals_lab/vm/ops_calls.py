@@ -40,7 +40,7 @@ def _call(f, func, args, kwargs):
         args = (_as_real_function(args[0]), *args[1:])
     chain = f.vm.exc_chain
     if chain[-1] is not None or len(chain) > 1 and f.vm.handled_exception() is not None:
-        return _call_while_handling(f.vm.handled_exception(), func, args, kwargs)
+        return _call_while_handling(f, func, args, kwargs)
     if kwargs:
         return func(*args, **kwargs)
     return func(*args)
@@ -57,19 +57,27 @@ def _as_real_function(vm_function):
     return lambda exc: vm_function(exc)
 
 
-def _call_while_handling(handled: BaseException, func, args, kwargs):
+def _call_while_handling(f, func, args, kwargs):
     """Call CPython code from inside a VM `except` block: make the VM's handled exception
     CPython's too, so `sys.exception()` there sees it (contextlib's ExitStack reads it to fix
     up `__context__`) and an exception raised there is chained to it by CPython itself."""
+    handled = f.vm.handled_exception()
     traceback, context = handled.__traceback__, handled.__context__
     try:
         raise handled
     except BaseException:
         # Raising added this frame to the traceback (and may have chained): undo both.
         handled.__traceback__, handled.__context__ = traceback, context
-        if kwargs:
-            return func(*args, **kwargs)
-        return func(*args)
+        handled = traceback = context = None  # the VM must not extend their lifetime
+        try:
+            if kwargs:
+                return func(*args, **kwargs)
+            return func(*args)
+        except BaseException as error:
+            # CPython chained it when it was raised, or the code it passed through cleared
+            # its __context__ on purpose (contextlib does): the VM must not chain it again.
+            f.vm.propagating_id = id(error)
+            raise
 
 
 if VERSION >= (3, 13):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from .errors import raise_unchained
 from .frame import NULL, VERSION
 from .ops_calls import _call
 from .ops_loads import _bind_special, _type_lookup
@@ -139,7 +140,7 @@ def op_RERAISE(f, a):
         f.lasti_override = f.decoded.index_of_offset.get(s[-1])
     f.vm.reraising = True
     try:
-        raise exc
+        raise_unchained(exc)
     finally:
         # The traceback keeps this Python frame: it must not keep the exception too (a cycle
         # that only the garbage collector would break, too late for weakref and __del__).
@@ -187,9 +188,9 @@ def op_RAISE_VARARGS(f, a):
         exc = _exception_to_raise(f.stack, a)
         vm.set_context(exc)
     try:
-        raise exc
+        raise_unchained(exc)
     finally:
-        exc = None  # as in op_RERAISE: no cycle through this frame
+        exc = None  # no cycle through this frame (see op_RERAISE)
 
 
 def op_PRINT_EXPR(f, a):  # 3.11, interactive mode: show the expression statement's value

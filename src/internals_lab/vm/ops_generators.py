@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import types
 
+from .errors import VMError, raise_unchained
 from .frame import NULL, VERSION
 from .functions import AsyncGenWrappedValue, VMCoroutine
 from .ops_calls import GENERATOR_CREATED, YIELDED, _call
@@ -32,12 +33,16 @@ def op_YIELD_VALUE(f, a):
     return YIELDED
 
 
-def send_to(receiver, value):
-    """SEND's step: (finished, value). Plain iterators get next() for None, like gen_send_ex."""
+def send_to(f, receiver, value):
+    """SEND's step: (finished, value). Plain iterators get next() for None, like gen_send_ex.
+
+    Through `_call`: a native receiver (asyncio's AsyncExitStack.__aexit__, awaited in an
+    `async with`'s exit) must see the exception the VM code is handling, as it would in CPython.
+    """
     try:
         if value is None and getattr(type(receiver), "__next__", None) is not None:
-            return False, next(receiver)
-        return False, receiver.send(value)
+            return False, _call(f, next, (receiver,), None)
+        return False, _call(f, receiver.send, (value,), None)
     except StopIteration as stop:
         return True, stop.value
 
@@ -45,7 +50,7 @@ def send_to(receiver, value):
 def op_SEND(f, a):
     s = f.stack
     value = s.pop()
-    finished, result = send_to(s[-1], value)
+    finished, result = send_to(f, s[-1], value)
     if finished:
         if VERSION == (3, 11):
             s[-1] = result
@@ -66,7 +71,7 @@ def op_CLEANUP_THROW(f, a):
     else:
         f.vm.reraising = True
         try:
-            raise exc
+            raise_unchained(exc)
         finally:
             exc = None  # no cycle through this frame (see op_RERAISE)
 
@@ -123,7 +128,11 @@ def op_GET_AWAITABLE(f, a):
         method = "__aenter__" if a == 1 else "__aexit__"
         raise TypeError(f"'async with' received an object from {method} that does not implement "
                         f"__await__: {_tp_name(type(obj))}")
-    f.stack[-1] = _awaitable_iterator(obj)
+    it = _awaitable_iterator(obj)
+    if isinstance(it, VMCoroutine) and it._yield_from_target() is not None or \
+            type(it) is types.CoroutineType and it.cr_await is not None:
+        raise RuntimeError("coroutine is being awaited already")  # _PyGen_yf(iter) != NULL
+    f.stack[-1] = it
 
 
 def op_GET_AITER(f, a):
@@ -148,10 +157,11 @@ def op_GET_ANEXT(f, a):
     awaitable = anext_(aiter)
     try:
         it = _awaitable_iterator(awaitable)
-    except TypeError:
-        it = None
-    if it is None:
-        raise TypeError(f"'async for' received an invalid object from __anext__: {type(awaitable).__name__}")
+    except Exception as e:  # _PyErr_FormatFromCause: whatever failed becomes the cause
+        if isinstance(e, VMError):  # a cap of the run, not the program's error
+            raise
+        raise TypeError(f"'async for' received an invalid object from __anext__: "
+                        f"{type(awaitable).__name__}") from e
     s.append(it)
 
 
@@ -167,7 +177,7 @@ def op_END_ASYNC_FOR(f, a):
         return
     f.vm.reraising = True
     try:
-        raise exc
+        raise_unchained(exc)
     finally:
         exc = None  # no cycle through this frame (see op_RERAISE)
 
