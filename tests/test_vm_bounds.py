@@ -317,3 +317,23 @@ def test_null_bytes_are_a_message_on_every_version(source):
     state = trace_for_stepper(source)
     assert state.data is None and "null bytes" in state.error
     assert "null bytes" in play(source)._repr_html_()
+
+
+def test_an_output_cap_whose_target_closed_is_collected_quietly():
+    import gc
+    import io
+
+    from internals_lab.vm.bounds import CappedOutput
+
+    reported = []
+    old_hook, sys.unraisablehook = sys.unraisablehook, reported.append
+    try:
+        target = io.StringIO()
+        capped = CappedOutput(100, target)
+        capped.write("x")
+        target.close()
+        del capped
+        gc.collect()
+    finally:
+        sys.unraisablehook = old_hook
+    assert reported == []

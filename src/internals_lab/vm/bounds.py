@@ -112,8 +112,11 @@ class CappedOutput(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        if self.target is not None and hasattr(self.target, "flush"):
-            self.target.flush()
+        # A wrapper can outlive its target (pytest's capture, a reader's closed file): IOBase
+        # flushes again when the wrapper is collected, and that must not print "Exception ignored".
+        target = self.target
+        if target is not None and hasattr(target, "flush") and not getattr(target, "closed", False):
+            target.flush()
 
     @property
     def pending(self) -> bool:
