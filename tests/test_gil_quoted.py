@@ -115,7 +115,7 @@ def test_each_phrase_carries_the_labs_number_and_the_words_it_chose(tmp_path, mo
 def test_other_stored_numbers_give_other_phrases(tmp_path, monkeypatch):
     # Nothing is typed: the same page over a run where the free-threaded build had no free core.
     phrases = quoted.page_phrases(quoted.lab_run(fake_lab(tmp_path, monkeypatch, scale=0.6)))
-    assert phrases["ft_two_threads"] == "1.16" and "less than a second core" in phrases["ft_two_verdict"]
+    assert phrases["ft_two_threads"] == "1.16" and "about 16% of a second core" in phrases["ft_two_verdict"]
     assert phrases["convoy_gil_p90"] == "3.6 ms" and phrases["convoy_gil_verdict"] == "about a switch interval or more"
     assert phrases["overhead_mean"] == "33% faster" and phrases["overhead_post4"] == "below"
     assert phrases["race_gil_call_between"] == "lost 92,171 of 400,000 updates"
@@ -185,3 +185,10 @@ def test_the_stored_lab_run_and_the_page_and_the_claims_agree():
 def test_every_quoted_claim_has_a_predicate_checked_on_the_same_record(name):
     claim = next(c for c in load_claims(ROOT / "claims.toml") if c.id == name)
     assert claim.predicate, name
+
+
+def test_a_second_core_is_never_rounded_up():
+    # 1.6 times the work is 60% of a second core: "close to a second core" is kept for 1.8 and up.
+    assert quoted._more_work(1.6) == "got more work done: about 60% of a second core's worth on top of the first"
+    assert "close to a second core" in quoted._more_work(1.85)
+    assert quoted._more_work(1.1) == "got no more work done than one"

@@ -65,10 +65,11 @@ def lab_run(notebook: str | Path | None = None) -> StoredRun:
 
 
 def _more_work(speedup: float) -> str:
-    if speedup >= 1.5:
+    if speedup >= 1.8:
         return "got close to a second core's worth of work done"
     if speedup >= 1.15:
-        return "got some more work done, less than a second core's worth"
+        # The share is the data's own: 1.6 is "about 60%", never rounded up to "close to".
+        return f"got more work done: about {speedup - 1:.0%} of a second core's worth on top of the first"
     return "got no more work done than one"
 
 
