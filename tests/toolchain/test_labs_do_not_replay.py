@@ -34,7 +34,6 @@ _TRIVIAL = re.compile(r"^(import |from \S+ import |else:$|try:$|finally:$|[)\]}]
 REPLAYS = {
     "02_eval_loop_lab.ipynb": {"cost"},
     "03_coroutine_frames_lab.ipynb": {"code-18"},
-    "08_objects_memory_lab.ipynb": {"code-08", "code-10", "code-16", "code-26", "code-28"},
 }
 
 
