@@ -68,10 +68,12 @@ def test_folders_left_by_a_dead_process_are_removed():
         Path(f"{mine}.pid").unlink()
 
 
-def test_an_experiment_leaves_no_folder_or_mark_behind():
-    before = set(Path(tempfile.gettempdir()).glob("imports-lab-*"))
+def test_an_experiment_leaves_no_folder_or_mark_behind(tmp_path, monkeypatch):
+    # A temporary directory of this test's own: another test process running an experiment at
+    # the same moment (xdist, a busy machine) must not look like a folder left behind.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     run_fresh({"m.py": "X = 1\n"}, "import m")
-    assert set(Path(tempfile.gettempdir()).glob("imports-lab-*")) <= before
+    assert list(tmp_path.iterdir()) == []
 
 
 def _alive(pid: int) -> bool:
