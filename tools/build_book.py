@@ -103,6 +103,11 @@ def main() -> int:
         print(f"book: FAILED: jupyter-book exited 0 but wrote no {INDEX.relative_to(ROOT)}", file=sys.stderr)
         return 1
     slimmed = drop_icon_script(INDEX.parent)
+    # The in-browser runtime (Pyodide, Viz.js, this checkout's wheel): loaded by a page only
+    # when its reader presses "Run in your browser".
+    import vendor_runtime
+    runtime = vendor_runtime.stage(INDEX.parent)
+    print(f"book: in-browser runtime staged ({runtime['files']} files, {runtime['bytes'] / 1e6:.1f} MB before compression)")
     print(f"book: built in {elapsed:.0f} s ({slimmed} pages without the 0.5 MB icon script). Open {INDEX} in a browser "
           f"(or serve it: python3 -m http.server -d {INDEX.parent} 8000)")
     return 0
