@@ -99,6 +99,27 @@ def npm_package(name: str, spec: dict) -> Path:
     return target / "package"
 
 
+def pypi_wheel(name: str, spec: dict) -> Path:
+    """The pure-Python wheel of `name` at the pinned version, checked against its pinned sha256."""
+    target = cache_root() / "pypi" / f"{name}-{spec['version']}"
+    found = sorted(target.glob("*.whl"))
+    if found and hashlib.sha256(found[0].read_bytes()).hexdigest() == spec["sha256"]:
+        return found[0]
+    with _locked(target.with_suffix(".lock")):
+        shutil.rmtree(target, ignore_errors=True)
+        scratch = Path(tempfile.mkdtemp(dir=target.parent))
+        print(f"vendor: downloading {name} {spec['version']} from PyPI", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
+                        "--dest", str(scratch), f"{name}=={spec['version']}"], check=True)
+        (wheel,) = scratch.glob("*.whl")
+        actual = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        if actual != spec["sha256"]:
+            raise SystemExit(f"error: {wheel.name}: sha256 {actual}, but tools/runtime/runtime.toml pins "
+                             f"{spec['sha256']}; refusing to use it")
+        scratch.rename(target)
+    return target / wheel.name
+
+
 def build_wheel(out_dir: Path) -> Path:
     """internals_lab as a pure-Python wheel, built from this checkout."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -161,9 +182,15 @@ def stage(site: Path) -> dict:
     wheel = build_wheel(pyodide_dir)
     upstream_lock = json.loads((npm_dirs["pyodide"] / "pyodide-lock.json").read_text(encoding="utf-8"))
     packages = {"internals-lab": _lock_entry(wheel, "internals-lab", _top_level_imports(wheel))}
+    for name, pin in spec.get("pypi", {}).items():
+        shipped = Path(shutil.copy2(pypi_wheel(name, pin), pyodide_dir))
+        packages[name] = _lock_entry(shipped, name, _top_level_imports(shipped))
+        staged[str(shipped.relative_to(site))] = shipped.stat().st_size
     lock = {"info": upstream_lock["info"], "packages": packages}
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n",
                                                     encoding="utf-8")
+    # The site's figure rules, applied by the worker to the SVG it draws (book/_ext/readable_svg.py).
+    shutil.copy2(ROOT / "book" / "_ext" / "readable_svg.py", runtime / "readable_svg.py")
     licences = runtime / "LICENSES"
     licences.mkdir(parents=True, exist_ok=True)
     for text in LICENSES.glob("*.txt"):
@@ -174,6 +201,8 @@ def stage(site: Path) -> dict:
     summary = ["What this folder holds, where it comes from, and under which licence:", ""]
     for name, pkg in spec.get("npm", {}).items():
         summary.append(f"- {pkg['dest']}/: npm package {name} {pkg['version']} ({pkg['integrity'][:20]}...): {pkg['license']}")
+    for name, pin in spec.get("pypi", {}).items():
+        summary.append(f"- pyodide/{name}-{pin['version']}-*.whl: PyPI (sha256 {pin['sha256'][:12]}...), its own licence inside the wheel")
     summary.append(f"- pyodide/{wheel.name}: built from this book's repository: MIT")
     (licences / "README.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
     return {"files": len(staged) + 2, "bytes": sum(staged.values()) + wheel.stat().st_size}

@@ -16,15 +16,23 @@ that the block never received (a plain asyncio callback swallows it, or the bloc
 then) is received and dropped by `_drain` before the guard exits, so nothing arrives after the
 block has left. One guard per thread at a time is the intended use; nested guards
 in one thread each catch only their own exception.
+
+In the browser (Pyodide, `sys.platform == "emscripten"`) no thread can start, so there is no
+watchdog: the block runs unbounded here, and the page that runs it bounds it instead (it
+terminates the Web Worker the interpreter runs in, and says so; see book/_assets/runtime/).
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import sys
 import threading
 from typing import Callable, Iterator, Optional
 
 __all__ = ["TimeLimitExceeded", "time_limit"]
+
+# WebAssembly builds of CPython (Pyodide, WASI) have no threads to run a watchdog in.
+CAN_WATCH = sys.platform not in ("emscripten", "wasi")
 
 
 class TimeLimitExceeded(TimeoutError):
@@ -100,6 +108,9 @@ def time_limit(seconds: Optional[float], *, what: str = "the program", option: s
     if not seconds > 0:
         raise ValueError(f"{option} must be a positive number of seconds or None, got {seconds!r}")
     message = limit_message(seconds, what, option)
+    if not CAN_WATCH:
+        yield
+        return
 
     class _Expired(BaseException):  # its own class: nested guards catch only their own
         def __init__(self, *args):

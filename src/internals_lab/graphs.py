@@ -6,6 +6,11 @@ the same bytes on Binder, Colab and a laptop (strict nbval compares SVG text), s
 Graphviz installed by pip next to the interpreter, and falls back to a system `dot` only
 when graphviz-pure is absent. `dot_svg()` renders DOT source to SVG text; chapters build
 their graphs with `graphviz.Digraph` and hand them to `internals_lab.render.svg`.
+
+In the browser (Pyodide) there is no program to run: the Web Worker that hosts the interpreter
+loads Viz.js (Graphviz compiled to WebAssembly, vendored from the npm registry) and exposes
+`internalsLabDot(source) -> svg`, and `dot_svg` calls it. Same dot layout engine, same SVG
+structure, so the site's figure styles apply to it unchanged.
 """
 from __future__ import annotations
 
@@ -66,6 +71,8 @@ def configure_graphviz() -> DotProgram:
 
 def dot_svg(source: str, *, timeout: float = 60.0) -> str:
     """Lay out DOT `source` with the dot engine and return the SVG text."""
+    if sys.platform == "emscripten":
+        return _dot_svg_in_browser(source)
     program = _require_dot()
     result = run_child(
         [str(program.path), "-Kdot", "-Tsvg"],
@@ -78,3 +85,14 @@ def dot_svg(source: str, *, timeout: float = 60.0) -> str:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise ValueError(f"Graphviz could not lay out this graph: {message}")
     return result.stdout.decode("utf-8")
+
+
+def _dot_svg_in_browser(source: str) -> str:
+    try:
+        from js import internalsLabDot  # set by the page's Web Worker once Viz.js has loaded
+    except ImportError:
+        raise GraphvizMissing("Graphs need Viz.js, which this page's runtime has not loaded.") from None
+    try:
+        return str(internalsLabDot(source))
+    except Exception as exc:   # a JsException: Viz.js's own message names the DOT error
+        raise ValueError(f"Graphviz could not lay out this graph: {exc}") from None

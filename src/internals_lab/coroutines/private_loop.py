@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import inspect
 import sys
+import time
 import types
 import warnings
 from typing import Any, Callable
@@ -20,6 +21,42 @@ from ..deadline import TimeLimitExceeded, limit_message, time_limit
 from .frames import CoroutineLabError, _qualname, _state
 
 __all__ = ["run"]
+
+
+class _NoSelector:
+    """Waits for timers by sleeping: there is no file descriptor to watch."""
+
+    def select(self, timeout: float | None):
+        if timeout:
+            time.sleep(timeout)
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+class _BrowserEventLoop(asyncio.BaseEventLoop):
+    """asyncio's own scheduling (BaseEventLoop._run_once, the ready queue and the timer heap),
+    with no sockets. In the browser (Pyodide) asyncio.new_event_loop() is a WebLoop that runs on
+    the JavaScript event loop and cannot run_until_complete without stack switching, and a
+    SelectorEventLoop cannot start because it needs a socketpair for its self-pipe. Tasks, C
+    and pure-Python, run on this loop exactly as on a native one; only the waiting differs."""
+
+    def __init__(self):
+        super().__init__()
+        self._selector = _NoSelector()
+
+    def _process_events(self, event_list) -> None:
+        pass
+
+    def _write_to_self(self) -> None:   # call_soon_threadsafe: no other thread can call it here
+        pass
+
+
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    if sys.platform == "emscripten":
+        return _BrowserEventLoop()
+    return asyncio.new_event_loop()
 
 
 @contextlib.contextmanager
@@ -46,7 +83,7 @@ def _private_event_loop():
     swap = getattr(asyncio.tasks, "_swap_current_task", None) if sys.version_info >= (3, 14) else None
     if running is not None and swap is not None:
         outer_task = swap(running, None)
-    loop = asyncio.new_event_loop()
+    loop = _new_event_loop()
     asyncio.events._set_running_loop(None)
     try:
         yield loop

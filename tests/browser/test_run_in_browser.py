@@ -1,0 +1,173 @@
+"""The chapters' "Run in your browser" tools, in Debian's chromium, from a local server, offline.
+
+Each test loads a chapter page, starts the runtime (CPython 3.14 compiled to WebAssembly, in a
+Web Worker), types a program, runs it and compares what the page shows with what native CPython
+computes for the same program in this process: `dis`, `tokenize` and plain execution, none of
+which goes through the lab package that produced the page's HTML. Every request the page makes
+is recorded; none may leave 127.0.0.1.
+
+Nothing here depends on timing: waits are for states the page announces (`data-state`), with
+generous ceilings. How long the first result takes is measured by benchmarks/site_weight.py,
+not asserted.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dis
+import io
+import contextlib
+import tokenize
+
+import pytest
+
+pytestmark = [pytest.mark.xdist_group("run-in-browser")]
+
+FIRST_RUN_CEILING_MS = 180_000   # a cold start on two busy cores; the idle figure is in README
+
+
+def _open(visit, site_url, page):
+    v = visit(site_url + page)
+    control = v.page.locator("section.ilr").first
+    control.wait_for(state="visible")
+    return v, control
+
+
+def _run(v, control, source=None):
+    if source is not None:
+        control.locator("textarea.ilr-source").fill(source)
+    control.locator("button.ilr-run").click()
+    v.page.wait_for_function(
+        "el => el.getAttribute('data-state') && el.getAttribute('data-state') !== 'running'",
+        arg=control.element_handle(), timeout=FIRST_RUN_CEILING_MS)
+    return control.get_attribute("data-state"), control.locator(".ilr-status").inner_text()
+
+
+def _offline(v, site_url):
+    assert v.foreign_requests(site_url) == [], "the runtime fetched something from outside the site"
+    assert not v.failed, v.failed
+
+
+def test_hidden_until_scripts_run(browser, site_url):
+    """With JavaScript off the page shows what it showed before: no control, no runtime."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(site_url + "book/01_pipeline.html")
+    assert page.locator("section.ilr").count() == 1
+    assert not page.locator("section.ilr").is_visible()
+    context.close()
+    assert not [u for u in requested if "/_static/runtime/" in u]
+
+
+def test_page_loads_no_runtime_before_the_click(visit, site_url):
+    v, control = _open(visit, site_url, "book/02_eval_loop.html")
+    loaded = [u for u in v.requests if "/_static/runtime/" in u]
+    assert loaded and all(u.split("?")[0].endswith("run-in-browser.js") for u in loaded), loaded
+
+
+EXPLORE = "def area(w, h):\n    if w < 0:\n        raise ValueError(w)\n    return w * h\n"
+
+
+def test_explorer_shows_cpython_314_tokens_tree_and_bytecode(visit, site_url):
+    v, control = _open(visit, site_url, "book/01_pipeline.html")
+    state, status = _run(v, control, EXPLORE)
+    assert state == "done", status
+    output = control.locator(".ilr-output")
+    # Bytecode: the opnames CPython's own dis gives for the function, in order.
+    namespace = {}
+    exec(compile(EXPLORE, "<explore>", "exec"), namespace)
+    expected = [i.opname for i in dis.get_instructions(namespace["area"])]
+    shown = output.locator("details.ilr-stage").nth(4).inner_text()
+    positions = [shown.find(op) for op in dict.fromkeys(expected)]
+    assert -1 not in positions, (expected, shown[:2000])
+    # Tokens: every token string tokenize reports appears in the tokens table.
+    tokens_text = output.locator("details.ilr-stage").nth(0).inner_text()
+    for tok in tokenize.generate_tokens(io.StringIO(EXPLORE).readline):
+        if tok.string.strip():
+            assert tok.string in tokens_text, tok
+    # The tree and the control-flow graph are drawn (Graphviz in WebAssembly) as SVG figures.
+    assert output.locator("details.ilr-stage").nth(1).locator("svg").count() == 1
+    assert output.locator("details.ilr-stage").nth(5).locator("svg").count() == 1
+    assert "3.14" in control.locator(".ilr-runtime").inner_text()
+    assert "wasm32" in control.locator(".ilr-runtime").inner_text()
+    _offline(v, site_url)
+
+
+def test_explorer_reports_a_syntax_error_with_its_position(visit, site_url):
+    v, control = _open(visit, site_url, "book/01_pipeline.html")
+    source = "def broken(:\n    return 1\n"
+    state, status = _run(v, control, source)
+    with pytest.raises(SyntaxError) as native:
+        compile(source, "<x>", "exec")
+    assert state == "syntax"
+    assert f"line {native.value.lineno}, column {native.value.offset}" in status, status
+
+
+STEP = "total = 0\nfor n in range(4):\n    total += n * n\nprint('total', total)\n"
+
+
+def _native_output(source):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(source, "<native>", "exec"), {})
+    return out.getvalue()
+
+
+def test_stepper_traces_the_readers_program(visit, site_url):
+    v, control = _open(visit, site_url, "book/02_eval_loop.html")
+    state, status = _run(v, control, STEP)
+    assert state == "done", status
+    player = control.locator(".internals-lab-player")
+    assert player.count() == 1
+    # The player's own script ran: stepping to the end shows what native CPython printed.
+    player.locator("[data-action=last]").click()
+    assert _native_output(STEP).strip() in player.inner_text()
+    # Its listing holds the instructions dis gives for the module code.
+    listing = player.inner_text()
+    for op in {i.opname for i in dis.get_instructions(compile(STEP, "<m>", "exec"))}:
+        assert op in listing, op
+    _offline(v, site_url)
+
+
+def test_step_cap_stops_an_endless_loop(visit, site_url):
+    v, control = _open(visit, site_url, "book/02_eval_loop.html")
+    state, status = _run(v, control, "n = 0\nwhile True:\n    n += 1\n")
+    assert state == "limit", status
+    assert "step cap" in status
+
+
+def test_stop_button_stops_a_long_run_and_the_next_run_works(visit, site_url):
+    v, control = _open(visit, site_url, "book/03_coroutine_frames.html")
+    # Plain CPython code at the top level: no step cap applies, only the Stop button or the
+    # page's time bound.
+    control.locator("textarea.ilr-source").fill("while True:\n    pass\n")
+    control.locator("button.ilr-run").click()
+    v.page.wait_for_function("el => el.querySelector('.ilr-status').textContent.startsWith('Running')",
+                             arg=control.element_handle(), timeout=FIRST_RUN_CEILING_MS)
+    control.locator("button.ilr-stop").click()
+    v.page.wait_for_function("el => el.getAttribute('data-state') === 'stopped'", arg=control.element_handle(),
+                             timeout=10_000)
+    assert "Stopped" in control.locator(".ilr-status").inner_text()
+    state, status = _run(v, control, "import asyncio\nasync def main():\n    await asyncio.sleep(0)\n    return 7\n")
+    assert state == "done", status
+    assert "main returned 7" in status
+
+
+def test_coroutine_snapshots(visit, site_url):
+    v, control = _open(visit, site_url, "book/03_coroutine_frames.html")
+    example = control.locator("textarea.ilr-source").input_value()
+    state, status = _run(v, control)           # the page's own example
+    assert state == "done", status
+    namespace = {}
+    exec(compile(example, "<example>", "exec"), namespace)
+    # Playwright's sync API runs an event loop in this thread: native asyncio runs in another.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        native = pool.submit(asyncio.run, namespace["main"]()).result()
+    assert f"main returned {native!r}" in status
+    steps = control.locator(".internals-lab-steps details")
+    assert steps.count() >= 4                  # two sleeps: at least two suspensions, two resumptions
+    text = control.locator(".ilr-output").text_content()     # closed steps included
+    assert "fetch" in text and "sleep" in text
+    _offline(v, site_url)
