@@ -153,3 +153,60 @@ def test_the_book_has_trace_players(site_url, visit):
     counts = {p: visit(site_url + p).page.locator(".internals-lab-player").count()
               for p in ("book/02_eval_loop.html", "notebooks/02_eval_loop_lab.html")}
     assert sum(counts.values()) >= 3, counts
+
+
+LIST_GROWTH_LAB = "notebooks/08_objects_memory_lab.html"
+POINTER_BYTES = 8  # one slot of a list's array on a 64-bit build, which made the stored outputs
+
+
+def _list_state(output) -> dict:
+    """What the list-growth widget shows: its readout, and the one list figure on display."""
+    shown = output.locator("figure").filter(visible=True)
+    assert shown.count() == 1, f"{shown.count()} list figures shown at once"
+    caption = re.fullmatch(r"length (\d+), capacity (\d+), getsizeof (\d+) bytes",
+                           shown.locator("svg text").text_content().strip())
+    assert caption, shown.locator("svg text").text_content()
+    length, capacity, size = map(int, caption.groups())
+    slots = shown.locator("svg rect")
+    return {"readout": int(output.locator(".widget-readout").inner_text()), "length": length,
+            "capacity": capacity, "size": size, "slots": slots.count(),
+            "used": slots.evaluate_all("rs => rs.filter(r => r.getAttribute('fill') !== 'none').length")}
+
+
+def test_list_growth_slider_shows_the_list_it_names(site_url, visit):
+    """Chapter 8's lab: the slider over precomputed list states, moved on the static site.
+
+    dead_controls only sees that something changed; this checks that what is shown is the state the
+    readout names: that many slots filled, the capacity CPython's list_resize gives, and getsizeof
+    growing by one pointer per slot."""
+    from playwright.sync_api import expect  # waits for the embed manager to redraw, however busy the machine
+
+    page = visit(site_url + LIST_GROWTH_LAB).page
+    handle = page.locator('.widget-slider .noUi-handle[aria-label="items appended"]')
+    assert handle.count() == 1, "the lab no longer shows the list-growth slider"
+    output = handle.locator("xpath=ancestor::*[contains(@class,'cell_output')][1]")
+    readout = output.locator(".widget-readout")
+    handle.scroll_into_view_if_needed()
+    empty = _list_state(output)
+    assert empty == {"readout": 0, "length": 0, "capacity": 0, "size": empty["size"], "slots": 0, "used": 0}
+
+    handle.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(readout).to_have_text("5")
+    five = _list_state(output)
+    # Objects/listobject.c, list_resize: (n + (n >> 3) + 6) & ~3 gives 4 slots at the first append
+    # and 8 at the fifth.
+    assert (five["length"], five["used"], five["capacity"], five["slots"]) == (5, 5, 8, 8), five
+    assert five["size"] - empty["size"] == 8 * POINTER_BYTES, five
+
+    page.keyboard.press("End")
+    last = int(handle.get_attribute("aria-valuemax").split(".")[0])
+    expect(readout).to_have_text(str(last))
+    full = _list_state(output)
+    assert full["length"] == full["used"] == last and full["slots"] == full["capacity"] >= last, full
+    assert full["size"] - empty["size"] == full["capacity"] * POINTER_BYTES, full
+
+    page.keyboard.press("Home")
+    expect(readout).to_have_text("0")
+    assert _list_state(output) == empty
