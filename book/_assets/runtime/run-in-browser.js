@@ -101,6 +101,16 @@
         output.after(about);
       } else {
         statusLine.textContent = msg.text;
+        if (msg.type === "failed") {
+          // The interpreter may be unusable after a failure outside Python (the WebAssembly
+          // stack overflowing, say): start afresh on the next run.
+          stopWorker("");
+          statusLine.textContent = (/Maximum call stack size exceeded/.test(msg.text)
+            ? "The program nests too deeply for this page: a browser gives a Web Worker a smaller stack "
+              + "than a native thread has, and the interpreter ran out of it (a native CPython reports a "
+              + "SyntaxError or RecursionError for such code instead)."
+            : msg.text) + " The runtime restarts on the next run.";
+        }
       }
       control.setAttribute("data-run-ms", String(Math.round(performance.now() - clicked.at)));
     }
