@@ -266,6 +266,35 @@ def test_trace_task_walks_post_2_example(task_class):
     assert [s.line for s in woken.chain[:3]] == [s.line for s in parked.chain[:3]]
 
 
+@pytest.mark.parametrize("task_class", ["c", "python"])
+def test_the_browsers_socket_free_loop_gives_the_same_trace(monkeypatch, task_class):
+    # In Pyodide there is no socketpair (SelectorEventLoop cannot start) and asyncio's WebLoop
+    # cannot run_until_complete, so the private loop is asyncio's BaseEventLoop with a selector
+    # that only sleeps. Natively, pretending to be that platform must change nothing a reader sees.
+    from internals_lab.coroutines import private_loop
+
+    native = trace_task(compute, task_class=task_class)
+    monkeypatch.setattr(private_loop.sys, "platform", "emscripten")
+    made = []
+    real = private_loop._BrowserEventLoop
+    monkeypatch.setattr(private_loop, "_BrowserEventLoop", lambda: made.append(real()) or made[-1])
+    browser = trace_task(compute, task_class=task_class)
+    assert len(made) == 1 and made[0].is_closed()
+    assert browser.result == native.result == "52"
+    assert browser.events() == native.events()
+
+    def frames(trace, loop_name):
+        # The one thing that differs is the loop's class, which asyncio.sleep keeps in a local.
+        seen = [[(f.name, f.line, tuple((k, "LOOP" if v == loop_name else v) for k, v in f.locals))
+                 for f in step.chain] for step in trace.steps]
+        assert any("LOOP" in str(step) for step in seen)
+        return seen
+
+    native_loop = asyncio.new_event_loop()
+    native_loop.close()
+    assert frames(browser, "<_BrowserEventLoop>") == frames(native, f"<{type(native_loop).__name__}>")
+
+
 def test_future_links_show_who_holds_the_future():
     for task_class in ("c", "python"):
         links = future_links(compute, task_class=task_class)

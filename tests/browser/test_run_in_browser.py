@@ -171,3 +171,18 @@ def test_coroutine_snapshots(visit, site_url):
     text = control.locator(".ilr-output").text_content()     # closed steps included
     assert "fetch" in text and "sleep" in text
     _offline(v, site_url)
+
+
+def test_a_program_too_deep_for_the_workers_stack_gets_a_message_and_a_fresh_runtime(visit, site_url):
+    v, control = _open(visit, site_url, "book/01_pipeline.html")
+    deep = "x = " + "-" * 100_000 + "1\n"
+    with pytest.raises((MemoryError, RecursionError, SyntaxError)):
+        compile(deep, "<native>", "exec")       # native CPython refuses it too, with an exception
+    state, status = _run(v, control, deep)
+    # Either the interpreter reports the error itself, or the worker's stack runs out first and
+    # the page says so; never a dead page.
+    assert state in ("syntax", "failed"), status
+    if state == "failed":
+        assert "nests too deeply" in status and "restarts on the next run" in status
+    state, status = _run(v, control, "def ok():\n    return 1\n")
+    assert state == "done", status
