@@ -186,3 +186,26 @@ def test_a_program_too_deep_for_the_workers_stack_gets_a_message_and_a_fresh_run
         assert "nests too deeply" in status and "restarts on the next run" in status
     state, status = _run(v, control, "def ok():\n    return 1\n")
     assert state == "done", status
+
+
+@pytest.mark.parametrize("page_path", ["book/01_pipeline.html", "book/02_eval_loop.html",
+                                       "book/03_coroutine_frames.html"])
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_results_are_accessible_and_fit_a_phone(page_path, mode, site_url, visit, axe_source):
+    """What a run adds to the page (tables, graphs, the player, the snapshots) passes axe in
+    both colour schemes, fits a phone's width, and its figures keep readable text."""
+    from .conftest import PHONE
+    from .screens import horizontal_overflow, svg_problems
+
+    v = visit(site_url + page_path, viewport=PHONE, color_scheme=mode)
+    control = v.page.locator("section.ilr").first
+    state, status = _run(v, control)
+    assert state == "done", status
+    v.page.evaluate("() => document.querySelectorAll('section.ilr details').forEach(d => d.open = true)")
+    v.page.add_script_tag(content=axe_source)
+    violations = v.page.evaluate("""async () => (await axe.run('section.ilr', {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'critical' || v.impact === 'serious')
+        .map(v => `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.nodes[0].target.join(' ')}`)""")
+    assert violations == []
+    assert horizontal_overflow(v.page) is None, "the results make the page wider than the phone"
+    assert svg_problems(v.page) == []
