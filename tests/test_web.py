@@ -397,3 +397,18 @@ def test_a_run_that_installs_a_finder_leaves_none_behind():
     assert "find_spec this_module_does_not_exist_anywhere" in _printed(reply)
     assert "ModuleNotFoundError" in reply["message"]
     assert (list(sys.meta_path), set(sys.modules)) == before
+
+
+def test_step_puts_back_what_the_vm_changed():
+    """The teaching VM calls the real sys.setrecursionlimit: step restores it."""
+    before = sys.getrecursionlimit()
+    reply = handle("step", f"import sys\nsys.setrecursionlimit({before + 321})\n")
+    assert reply["ok"], reply["message"]
+    assert sys.getrecursionlimit() == before
+
+
+def test_suspend_puts_back_what_the_program_changed():
+    assert gc.isenabled()
+    reply = handle("suspend", "import gc\ngc.disable()\nasync def main():\n    return 1\n")
+    assert reply["ok"], reply["message"]
+    assert gc.isenabled()
