@@ -400,11 +400,13 @@ def test_a_run_that_installs_a_finder_leaves_none_behind():
 
 
 def test_step_puts_back_what_the_vm_changed():
-    """The teaching VM calls the real sys.setrecursionlimit: step restores it."""
-    before = sys.getrecursionlimit()
-    reply = handle("step", f"import sys\nsys.setrecursionlimit({before + 321})\n")
+    """The teaching VM calls the real sys.path.append and imports real modules: step undoes both."""
+    source = "import sys\nsys.path.append('/nowhere/at/all')\nimport colorsys, wave\n"
+    handle("step", source)      # the lab's own first-use imports (the player, graphviz) happen here
+    before = (list(sys.path), set(sys.modules))
+    reply = handle("step", source)
     assert reply["ok"], reply["message"]
-    assert sys.getrecursionlimit() == before
+    assert (list(sys.path), set(sys.modules)) == before
 
 
 def test_suspend_puts_back_what_the_program_changed():
