@@ -278,3 +278,39 @@ def test_unavailable_parts_say_why_and_load_nothing(visit, site_url, chapter, ha
     else:
         assert loaded == []
     _offline(v, site_url)
+
+
+NETWORK = """import socket
+try:
+    sock = socket.socket()
+    sock.connect(("192.0.2.1", 80))        # 192.0.2.0/24: reserved for documentation (RFC 5737)
+    sock.send(b"hello")
+    print("socket: connected")
+except OSError as error:
+    print("socket: refused", error.errno)
+import js
+try:
+    request = js.XMLHttpRequest.new()
+    request.open("GET", "http://192.0.2.1/", False)
+    print("XMLHttpRequest: opened")
+except Exception as error:
+    print("XMLHttpRequest: refused")
+js.fetch("http://192.0.2.1/")
+print("done")
+"""
+
+
+def test_the_readers_code_cannot_reach_the_network(visit, site_url):
+    """Pyodide's socket.connect opens a WebSocket to the named host, and js gives fetch and
+    XMLHttpRequest: the worker refuses all of them once the runtime is loaded, so the page's
+    "nothing sent anywhere" holds for the reader's own code too. (Without the worker's guard this
+    program printed "socket: connected" and "XMLHttpRequest: opened", and the page recorded
+    ws://192.0.2.1/ and http://192.0.2.1/.)"""
+    v, control = _open(visit, site_url, "book/04_event_loop.html")
+    state, status = _run(v, control, NETWORK)
+    assert state == "done", status
+    shown = control.locator(".ilr-output pre").inner_text()
+    assert "socket: refused" in shown and "XMLHttpRequest: refused" in shown and "done" in shown, shown
+    # The runtime itself was fetched (this page sees the worker's requests), from this site only.
+    assert any(u.endswith("pyodide.asm.wasm") for u in v.requests), v.requests
+    _offline(v, site_url)
