@@ -414,3 +414,45 @@ def test_suspend_puts_back_what_the_program_changed():
     reply = handle("suspend", "import gc\ngc.disable()\nasync def main():\n    return 1\n")
     assert reply["ok"], reply["message"]
     assert gc.isenabled()
+
+
+def test_builtins_are_restored():
+    import builtins
+    original_print, original_sorted = builtins.print, builtins.sorted
+
+    def change():
+        builtins.print = None
+        builtins.added_by_the_reader = 1
+        del builtins.sorted
+    try:
+        _raise_inside(change)
+    finally:
+        restored = (builtins.print is original_print, hasattr(builtins, "added_by_the_reader"),
+                    hasattr(builtins, "sorted"))
+        builtins.print, builtins.sorted = original_print, original_sorted   # whatever happened
+        vars(builtins).pop("added_by_the_reader", None)
+    assert restored == (True, False, True)
+
+
+@pytest.mark.parametrize("hook", ["excepthook", "displayhook", "unraisablehook", "breakpointhook"])
+def test_sys_hooks_are_restored(hook):
+    before = getattr(sys, hook)
+    _raise_inside(lambda: setattr(sys, hook, lambda *args: None))
+    assert getattr(sys, hook) is before
+
+
+@pytest.mark.skipif(not hasattr(sys, "set_int_max_str_digits"), reason="3.11+ (and security releases)")
+def test_int_max_str_digits_is_restored():
+    before = sys.get_int_max_str_digits()
+    _raise_inside(lambda: sys.set_int_max_str_digits(before + 1000 if before else 5000))
+    assert sys.get_int_max_str_digits() == before
+
+
+def test_environment_is_restored(monkeypatch):
+    monkeypatch.setenv("WEB_STATE_KEPT", "1")
+
+    def change():
+        os.environ["WEB_STATE_ADDED"] = "x"
+        os.environ["WEB_STATE_KEPT"] = "2"
+    _raise_inside(change)
+    assert "WEB_STATE_ADDED" not in os.environ and os.environ["WEB_STATE_KEPT"] == "1"

@@ -22,12 +22,16 @@ What is restored, in this order (tracing first, so the rest runs untraced):
   rebound the names;
 - `sys.modules`: modules the program added are removed (and from their parent package's
   attributes, so `package.sub` does not keep a stale module), replaced or removed ones put back;
+- the builtins module's names (`builtins.print = ...` would change every later run), the hooks
+  `sys.excepthook`, `sys.displayhook`, `sys.unraisablehook` and `sys.breakpointhook`, the
+  integer-string conversion limit (`sys.set_int_max_str_digits`) and `os.environ`;
 - the current directory.
 
 Each item is restored even if restoring another one fails; the first failure is raised after all.
 """
 from __future__ import annotations
 
+import builtins
 import contextlib
 import gc
 import os
@@ -36,6 +40,7 @@ import sys
 __all__ = ["global_state_restored"]
 
 _IMPORT_LISTS = ("meta_path", "path_hooks", "path")
+_HOOKS = ("excepthook", "displayhook", "unraisablehook", "breakpointhook")
 
 
 def _monitoring_snapshot():
@@ -85,6 +90,15 @@ def _restore_modules(saved: dict) -> None:
             modules[name] = module
 
 
+def _put_back_mapping(mapping, contents: dict) -> None:
+    """Make `mapping` hold `contents` again, touching only the keys that changed."""
+    for key in [key for key in mapping if key not in contents]:
+        del mapping[key]
+    for key, value in contents.items():
+        if key not in mapping or mapping[key] is not value:
+            mapping[key] = value
+
+
 def _restore_gc(enabled: bool, threshold: tuple, frozen: int) -> None:
     gc.set_threshold(*threshold)
     (gc.enable if enabled else gc.disable)()
@@ -114,6 +128,10 @@ def global_state_restored():
     saved_gc = (gc.isenabled(), gc.get_threshold(),
                 gc.get_freeze_count() if hasattr(gc, "get_freeze_count") else 0)
     saved_tracemalloc = (tracemalloc.is_tracing(), tracemalloc.get_traceback_limit())
+    saved_builtins = dict(vars(builtins))
+    saved_hooks = {name: getattr(sys, name) for name in _HOOKS}
+    saved_digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    saved_environ = dict(os.environ)
     saved_cwd = os.getcwd()
     try:
         yield
@@ -133,15 +151,19 @@ def global_state_restored():
             steps.append(put_back_list)
 
         def put_back_cache(original=saved_cache[0], contents=saved_cache[1]):
-            original.clear()
-            original.update(contents)
+            _put_back_mapping(original, contents)
             sys.path_importer_cache = original
 
         def put_back_modules(original=saved_modules[0], contents=saved_modules[1]):
             sys.modules = original
             _restore_modules(contents)
 
-        steps += [put_back_cache, put_back_modules, lambda: os.chdir(saved_cwd)]
+        steps += [put_back_cache, put_back_modules,
+                  lambda: _put_back_mapping(vars(builtins), saved_builtins),
+                  *[lambda name=name, hook=hook: setattr(sys, name, hook) for name, hook in saved_hooks.items()],
+                  lambda: saved_digits is not None and sys.set_int_max_str_digits(saved_digits),
+                  lambda: _put_back_mapping(os.environ, saved_environ),
+                  lambda: os.chdir(saved_cwd)]
         failures = []
         for restore in steps:
             try:
