@@ -17,6 +17,10 @@ The tools, by chapter:
   every suspension and resumption of its await chain is snapshotted.
 - `run` (the other chapters): runs the source with CPython and shows what it printed.
 
+`run`, `suspend` and `step` run the reader's code inside `global_state_restored()`: one
+interpreter serves every run of a visit, so a finder, trace function, recursion limit or `gc`
+setting the reader's program changes is put back when it ends, also when it raised.
+
 Bounds: the VM's step, time and output caps (`internals_lab.vm.bounds`); at most `MAX_OUTPUT`
 characters of printed output for `run` and `suspend`; the wall clock is bounded by the page,
 which terminates the worker (there are no threads here for a watchdog). The same functions run
@@ -30,6 +34,8 @@ import io
 import platform
 import sys
 import traceback
+
+from .global_state import global_state_restored
 
 __all__ = ["TOOLS", "MAX_OUTPUT", "handle", "runtime_facts"]
 
@@ -99,7 +105,8 @@ def step(source: str) -> dict:
     analysis = analyse(source)      # a syntax error is reported with its caret, before any run
     if analysis.error is not None:
         return _syntax_reply(analysis.error)
-    player = play(source, "Your program in the teaching VM")
+    with global_state_restored():     # the VM calls real functions: sys.settrace, imports...
+        player = play(source, "Your program in the teaching VM")
     outcome = player.data.outcome
     if outcome.startswith("Stopped:"):      # a step, output or time cap ended the run
         return _reply(False, player._repr_html_(), outcome, "limit")
@@ -151,9 +158,9 @@ def run(source: str) -> dict:
     out = _CappedText()
     namespace = {"__name__": "__main__"}
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        with global_state_restored(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             exec(code, namespace)
-    except Exception as exc:
+    except BaseException as exc:     # SystemExit and KeyboardInterrupt too: the page stays up
         text = out.shown()
         return _reply(False, f"<pre>{html.escape(text)}</pre>", f"your code raised {_last_line(exc)}", "error")
     text = out.shown()
@@ -170,13 +177,13 @@ def suspend(source: str) -> dict:
     namespace = {"__name__": "__main__"}
     out = _CappedText()
     try:
-        with contextlib.redirect_stdout(out):
+        with global_state_restored(), contextlib.redirect_stdout(out):
             exec(code, namespace)
             main = namespace.get("main")
             if main is None:
                 return _reply(False, "", "define an async function named main: it runs as one asyncio Task", "error")
             trace = trace_task(main, max_steps=200)
-    except Exception as exc:
+    except BaseException as exc:     # SystemExit and KeyboardInterrupt too: the page stays up
         return _reply(False, f"<pre>{html.escape(out.shown())}</pre>", f"your code raised {_last_line(exc)}", "error")
     printed = out.shown()
     body = steps_view(trace, open_steps=[1])._repr_html_()
@@ -202,7 +209,7 @@ def handle(tool: str, source: str) -> dict:
         reply = _reply(False, "", "the program nests too deeply for this tool (RecursionError)", "limit")
     except MemoryError:
         reply = _reply(False, "", "the program needs more memory than this page has (MemoryError)", "limit")
-    except Exception as exc:      # a bug in this lab: say so plainly rather than show a traceback
+    except BaseException as exc:      # a bug in this lab: say so plainly rather than show a traceback
         reply = _reply(False, "", f"the {tool} tool failed: {_last_line(exc)}", "error")
     reply["runtime"] = runtime_facts()
     return reply

@@ -100,6 +100,8 @@ class Visit:
         self.failed: list[str] = []
         self.console_errors: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
+        # WebSockets are not "request" events: without this, a ws:// connection went unseen.
+        self.page.on("websocket", lambda ws: self.requests.append(ws.url))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))

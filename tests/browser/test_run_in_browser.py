@@ -209,3 +209,146 @@ def test_results_are_accessible_and_fit_a_phone(page_path, mode, site_url, visit
     assert violations == []
     assert horizontal_overflow(v.page) is None, "the results make the page wider than the phone"
     assert svg_problems(v.page) == []
+
+
+# -- chapters 0 and 4 to 8: the `run` tool on each chapter's own example ------------------------
+
+def _example_and_output(v, control):
+    """Run the page's own example; return it and the text the page shows for what it printed."""
+    example = control.locator("textarea.ilr-source").input_value()
+    state, status = _run(v, control)
+    assert state == "done", status
+    return example, control.locator(".ilr-output pre").inner_text()
+
+
+def test_event_loop_callback_order_is_asyncios(visit, site_url):
+    """Chapter 4: the lab's loop in the browser runs callbacks in the order native asyncio does."""
+    v, control = _open(visit, site_url, "book/04_event_loop.html")
+    example, shown = _example_and_output(v, control)
+    assert "from internals_lab.eventloop import" in example
+    on_asyncio = example.replace("from internals_lab.eventloop import", "from asyncio import")
+    namespace = {}
+    # Playwright's sync API runs an event loop in this thread: native asyncio runs in another.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(exec, compile(on_asyncio, "<asyncio>", "exec", dont_inherit=True), namespace).result()
+    assert shown.strip() == " -> ".join(namespace["order"])
+    _offline(v, site_url)
+
+
+def test_logging_finder_sees_what_native_import_asks_and_is_gone_after_the_run(visit, site_url):
+    """Chapter 6: the finder logs the same requests as in a fresh native interpreter, and each
+    run starts from the import system as it was (a second run logs the same again)."""
+    import subprocess
+    import sys
+
+    v, control = _open(visit, site_url, "book/06_import_system.html")
+    example, first = _example_and_output(v, control)
+    native = subprocess.run([sys.executable, "-I", "-S", "-c", example], capture_output=True, text=True,
+                            check=True, timeout=120).stdout
+
+    def asked(text):
+        return [line for line in text.splitlines() if line.startswith("find_spec(")]
+    assert asked(first) == asked(native) and asked(first)
+    assert "['LoggingFinder', 'BuiltinImporter', 'FrozenImporter', 'PathFinder'" in first
+    state, status = _run(v, control)
+    assert state == "done", status
+    assert control.locator(".ilr-output pre").inner_text() == first
+    _offline(v, site_url)
+
+
+def test_cprofile_counts_equal_native(visit, site_url):
+    """Chapter 7: call counts do not depend on the machine."""
+    v, control = _open(visit, site_url, "book/07_optimization.html")
+    example, shown = _example_and_output(v, control)
+    assert shown.strip() == _native_output(example).strip()
+    _offline(v, site_url)
+
+
+def test_sizes_shrink_on_wasm32_and_refcounts_do_not_change(visit, site_url):
+    """Chapter 8: the page says a pointer is 4 bytes in the browser and every size differs."""
+    import struct
+
+    v, control = _open(visit, site_url, "book/08_objects_memory.html")
+    example, shown = _example_and_output(v, control)
+    native = _native_output(example)
+    browser_lines, native_lines = shown.strip().splitlines(), native.strip().splitlines()
+    assert browser_lines[0] == "a pointer is 4 bytes"
+    assert native_lines[0] == f"a pointer is {struct.calcsize('P')} bytes"
+    assert len(browser_lines) == len(native_lines)
+    for here, there in zip(browser_lines[1:-1], native_lines[1:-1]):
+        *label, size, _ = here.split()
+        *native_label, native_size, _ = there.split()
+        assert label == native_label
+        assert int(size) < int(native_size), (here, there)
+    assert browser_lines[-1] == native_lines[-1]          # the reference counts
+    _offline(v, site_url)
+
+
+def test_shipping_fee_arithmetic_equals_native(visit, site_url):
+    v, control = _open(visit, site_url, "book/00_shipping_fee.html")
+    example, shown = _example_and_output(v, control)
+    assert shown.strip() == _native_output(example).strip()
+    _offline(v, site_url)
+
+
+def _unavailable_reasons(chapter):
+    from pathlib import Path
+
+    source = (Path(__file__).parents[2] / "book" / f"{chapter}.md").read_text()
+    return [line.split(":unavailable:", 1)[1].strip() for line in source.splitlines()
+            if line.startswith(":unavailable:")]
+
+
+@pytest.mark.parametrize("chapter, has_control", [("05_gil", False), ("06_import_system", True),
+                                                   ("07_optimization", True)])
+def test_unavailable_parts_say_why_and_load_nothing(visit, site_url, chapter, has_control):
+    reasons = _unavailable_reasons(chapter)
+    assert len(reasons) == 1
+    v = visit(site_url + f"book/{chapter}.html")
+    shown = v.page.locator("p.ilr-unavailable")
+    assert shown.count() == 1
+    assert shown.inner_text() == "In your browser: " + reasons[0]
+    # A page with no control loads no runtime at all; one with a control only its small script.
+    assert v.page.locator("section.ilr").count() == (1 if has_control else 0)
+    loaded = [u for u in v.requests if "/_static/runtime/" in u]
+    if has_control:
+        assert loaded and all(u.split("?")[0].endswith("run-in-browser.js") for u in loaded), loaded
+    else:
+        assert loaded == []
+    _offline(v, site_url)
+
+
+NETWORK = """import socket
+try:
+    sock = socket.socket()
+    sock.connect(("192.0.2.1", 80))        # 192.0.2.0/24: reserved for documentation (RFC 5737)
+    sock.send(b"hello")
+    print("socket: connected")
+except OSError as error:
+    print("socket: refused", error.errno)
+import js
+try:
+    request = js.XMLHttpRequest.new()
+    request.open("GET", "http://192.0.2.1/", False)
+    print("XMLHttpRequest: opened")
+except Exception as error:
+    print("XMLHttpRequest: refused")
+js.fetch("http://192.0.2.1/")
+print("done")
+"""
+
+
+def test_the_readers_code_cannot_reach_the_network(visit, site_url):
+    """Pyodide's socket.connect opens a WebSocket to the named host, and js gives fetch and
+    XMLHttpRequest: the worker refuses all of them once the runtime is loaded, so the page's
+    "nothing sent anywhere" holds for the reader's own code too. (Without the worker's guard this
+    program printed "socket: connected" and "XMLHttpRequest: opened", and the page recorded
+    ws://192.0.2.1/ and http://192.0.2.1/.)"""
+    v, control = _open(visit, site_url, "book/04_event_loop.html")
+    state, status = _run(v, control, NETWORK)
+    assert state == "done", status
+    shown = control.locator(".ilr-output pre").inner_text()
+    assert "socket: refused" in shown and "XMLHttpRequest: refused" in shown and "done" in shown, shown
+    # The runtime itself was fetched (this page sees the worker's requests), from this site only.
+    assert any(u.endswith("pyodide.asm.wasm") for u in v.requests), v.requests
+    _offline(v, site_url)

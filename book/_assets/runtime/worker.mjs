@@ -40,8 +40,30 @@ async function boot() {
     reply.html = readable(reply.html);
     return reply;
   };
+  closeTheNetwork();
   const runtime = web.runtime_facts().toJs({ dict_converter: Object.fromEntries });
   self.postMessage({ type: "ready", runtime, loadMs: performance.now() - started });
+}
+
+// The reader's code gets no network, so the page's "nothing sent anywhere" stays true: in
+// Pyodide, socket.connect() opens a WebSocket to whatever host it names (Emscripten's socket
+// emulation), and js.fetch or pyodide.http reach any URL. Called once the runtime is loaded;
+// from then on only this site can be fetched (Graphviz is imported from it on first use).
+function closeTheNetwork() {
+  const refuse = (url) => new DOMException(`the in-page runtime does not connect to ${url}`, "SecurityError");
+  const ownSite = (url) => new URL(String(url), self.location.href).origin === self.location.origin;
+  self.WebSocket = function WebSocket(url) { throw refuse(url); };
+  self.EventSource = function EventSource(url) { throw refuse(url); };
+  const siteFetch = self.fetch.bind(self);
+  self.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : input;
+    return ownSite(url) ? siteFetch(input, init) : Promise.reject(refuse(url));
+  };
+  const open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    if (!ownSite(url)) throw refuse(url);
+    return open.call(this, method, url, ...rest);
+  };
 }
 
 async function ensureViz() {
