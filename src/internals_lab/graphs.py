@@ -64,8 +64,35 @@ def configure_graphviz() -> DotProgram:
     return program
 
 
+# Pyodide (the book's in-browser runtime) cannot start a program. There, Graphviz compiled to
+# WebAssembly (Viz.js, which `make book` vendors beside Pyodide in _static/runtime/viz/) lays the
+# graph out; its SVG differs from graphviz-pure's in version comments and font metrics only.
+_viz = None
+
+
+def _browser_dot_svg(source: str) -> str:
+    global _viz
+    import js
+    import pyodide_js
+    from pyodide.ffi import JsException, can_run_sync, run_sync
+
+    if _viz is None:
+        if not can_run_sync():  # waiting on Viz.js needs JavaScript promise integration (JSPI)
+            raise GraphvizMissing("This browser cannot lay out graphs here: it lacks WebAssembly "
+                                  "JavaScript Promise Integration (JSPI); try a recent Chromium or Firefox.")
+        url = js.URL.new("../viz/viz.js", pyodide_js._api.config.indexURL).href
+        module = run_sync(js.Function.new("url", "return import(url)")(url))
+        _viz = run_sync(module.instance())
+    try:
+        return _viz.renderString(source, js.Object.fromEntries([["format", "svg"], ["engine", "dot"]]))
+    except JsException as exc:
+        raise ValueError(f"Graphviz could not lay out this graph: {exc}") from None
+
+
 def dot_svg(source: str, *, timeout: float = 60.0) -> str:
     """Lay out DOT `source` with the dot engine and return the SVG text."""
+    if sys.platform == "emscripten":
+        return _browser_dot_svg(source)
     program = _require_dot()
     result = run_child(
         [str(program.path), "-Kdot", "-Tsvg"],
