@@ -27,6 +27,20 @@ _RUN_ALL = """async () => {
   await app.commands.execute('notebook:run-all-cells');
 }"""
 
+# The setup cell alone: select the first code cell, run it, wait for its execution count.
+_RUN_FIRST = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.sessionContext.ready;
+  const cells = panel.content.model.toJSON().cells;
+  panel.content.activeCellIndex = cells.findIndex(c => c.cell_type === 'code');
+  await window.jupyterapp.commands.execute('notebook:run-cell');
+}"""
+
+_FIRST_RAN = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.toJSON().cells;
+  return cells.find(c => c.cell_type === 'code').execution_count !== null;
+}"""
+
 _IDLE = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   return panel.sessionContext.session.kernel.status === 'idle';
@@ -98,17 +112,15 @@ def run_lab(browser, base: str, name: str, *, timeout: float = 300.0, run_all: b
         page.goto(base + LITE.format(name=name), wait_until="load")
         page.wait_for_function(_PANEL, timeout=timeout * 1000, polling=250)
         result.seconds_to_kernel = time.monotonic() - start
+        # Stored outputs and execution counts out of the way: what is read back is this run's.
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
         start = time.monotonic()
         try:
             if run_all:
                 page.evaluate(_RUN_ALL)
             else:
-                page.evaluate("""async () => {
-                  const app = window.jupyterapp;
-                  await app.shell.currentWidget.sessionContext.ready;
-                  app.shell.currentWidget.content.activeCellIndex = 0;
-                  await app.commands.execute('notebook:run-cell');
-                }""")
+                page.evaluate(_RUN_FIRST)
+                page.wait_for_function(_FIRST_RAN, timeout=timeout * 1000, polling=250)
             page.wait_for_function(_IDLE, timeout=timeout * 1000, polling=250)
         except Exception as exc:     # playwright's TimeoutError: record it, read what did run
             if "Timeout" not in type(exc).__name__:

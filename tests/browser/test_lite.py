@@ -1,0 +1,75 @@
+"""The labs in the site's JupyterLite, in Chromium, with the network off.
+
+benchmarks/results/lite_labs.json (written by benchmarks/lite_labs.py, and drawn as the table on
+"How to use this book") says which labs run to the end in the browser. Every lab it marks so is
+run here top to bottom; every other lab must print, from its first cell, the sentence the table
+publishes. Requests that leave 127.0.0.1 are refused and recorded, and there must be none.
+
+All in one xdist group, so one worker runs them in one browser: about 10 s per lab to the end,
+4-8 s per setup cell (kernel start).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .conftest import ROOT, SITE
+from .lite import run_lab
+
+pytestmark = pytest.mark.xdist_group("lite")
+
+MEASURED = json.loads((ROOT / "benchmarks" / "results" / "lite_labs.json").read_text(encoding="utf-8"))["labs"]
+READY = [lab["notebook"] for lab in MEASURED if lab["runs_to_the_end"]]
+NOT_READY = {lab["notebook"]: lab["browser_note"] for lab in MEASURED if not lab["runs_to_the_end"]}
+
+
+def stored_code_cells(name: str) -> list[dict]:
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.fixture(scope="module")
+def lite_url(site_url) -> str:
+    if not (SITE / "lite" / "index.html").is_file():
+        pytest.fail("the built site has no lite/ app: make book builds it (tools/build_lite.py)")
+    return site_url
+
+
+def test_the_table_covers_every_lab():
+    assert sorted(lab["notebook"] for lab in MEASURED) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("name", READY)
+def test_a_browser_ready_lab_runs_to_the_end_offline(browser, lite_url, name):
+    run = run_lab(browser, lite_url, name)
+    assert run.foreign == []
+    assert not run.timed_out
+    assert run.errors == []
+    assert run.unrun == 0
+    assert len(run.cells) == len(stored_code_cells(name))
+    # The last cell showed something, as it does in the stored native run.
+    if stored_code_cells(name)[-1]["outputs"]:
+        assert run.cells[-1]["outputs"]
+
+
+@pytest.mark.parametrize("name", sorted(NOT_READY))
+def test_a_lab_that_cannot_run_to_the_end_says_so_first(browser, lite_url, name):
+    run = run_lab(browser, lite_url, name, run_all=False)
+    assert run.foreign == []
+    assert run.errors == []
+    assert NOT_READY[name], f"{name} does not run to its end in JupyterLite, but its first cell says nothing there"
+    assert run.text(0).strip() == NOT_READY[name]
+    assert "browser" in NOT_READY[name]
+
+
+def _launch_links(name: str) -> list[str]:
+    page = (SITE / "notebooks" / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]*lite/notebooks/index\.html[^"]*)"', page)]
+
+
+@pytest.mark.parametrize("name", sorted(lab["notebook"] for lab in MEASURED))
+def test_a_lab_page_offers_jupyterlite_only_when_the_lab_runs_there(lite_url, name):
+    expected = [f"../lite/notebooks/index.html?path={name}"] if name in READY else []
+    assert _launch_links(name) == expected
