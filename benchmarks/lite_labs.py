@@ -78,40 +78,6 @@ def measure(site: Path, names: list[str]) -> dict:
     }
 
 
-def summary(result: dict | None = None) -> str:
-    """One sentence computed from the stored measurement, for the page that shows the table."""
-    result = result or json.loads(RESULTS.read_text(encoding="utf-8"))
-    ready = [lab["notebook"].split("_")[0] for lab in result["labs"] if lab["runs_to_the_end"]]
-    total = len(result["labs"])
-    if not ready:
-        return f"None of the {total} labs runs to its end in JupyterLite yet."
-    verb = "runs to its" if len(ready) == 1 else "run to their"
-    return (f"{len(ready)} of the {total} labs {verb} end in JupyterLite (lab {', '.join(ready)}); "
-            "the others print, in their first cell, where Run All stops and what it needs.")
-
-
-def table(result: dict | None = None):
-    """The stored measurement as the table "How to use this book" shows."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from internals_lab.render import Table
-
-    result = result or json.loads(RESULTS.read_text(encoding="utf-8"))
-    on = result["measured_on"]
-    rows = []
-    for lab in result["labs"]:
-        rows.append([
-            lab["notebook"].removesuffix(".ipynb"),
-            "yes" if lab["runs_to_the_end"] else f"no: {lab['browser_note']}",
-            f"{lab['cells_run']} of {lab['code_cells']}",
-            f"{lab['seconds_to_kernel']:.1f} + {lab['seconds_to_run']:.1f}",
-        ])
-    caption = (f"Measured on {on['date']}: Chromium {on['chromium']}, Pyodide {on['pyodide']} (CPython 3.14), "
-               f"{on['cores']} cores, load average {on['load_before']} before and {on['load_after']} after "
-               "(benchmarks/lite_labs.py). Time: seconds from opening the lab to a started kernel, "
-               "plus seconds for Run All.")
-    return Table(["lab", "runs to the end in JupyterLite", "code cells run", "time (s)"], rows, caption=caption)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
