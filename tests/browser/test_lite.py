@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -73,3 +74,28 @@ def _launch_links(name: str) -> list[str]:
 def test_a_lab_page_offers_jupyterlite_only_when_the_lab_runs_there(lite_url, name):
     expected = [f"../lite/notebooks/index.html?path={name}"] if name in READY else []
     assert _launch_links(name) == expected
+
+
+@pytest.mark.parametrize("app", ["lab", "tree"])
+def test_the_apps_entry_pages_load_offline(browser, lite_url, app):
+    """How to use this book links lite/lab/; the file list is the way to the labs with no launch entry."""
+    context = browser.new_context(service_workers="block")
+    foreign = []
+
+    def route(r):
+        if urlsplit(r.request.url).netloc != urlsplit(lite_url).netloc and r.request.url.startswith(("http", "ws")):
+            foreign.append(r.request.url)
+            r.abort()
+        else:
+            r.continue_()
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto(f"{lite_url}lite/{app}/index.html", wait_until="load")
+        page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        # Its file list shows every lab.
+        page.get_by_text("00_meet_your_interpreter.ipynb").first.wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert foreign == []
