@@ -206,10 +206,13 @@ def pypi_wheel(name: str, spec: dict) -> Path:
             target.mkdir(parents=True)
             print(f"vendor: downloading {name} {spec['version']} from PyPI", flush=True)
             # --platform any: only a py3-none-any wheel will do (pip would otherwise pick a Linux build).
-            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                            "--only-binary", ":all:", "--platform", "any", "--implementation", "py",
-                            "--abi", "none", "--python-version", "3.14", "--dest", str(target),
-                            f"{name}=={spec['version']}"], check=True)
+            result = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                                    "--only-binary", ":all:", "--platform", "any", "--implementation", "py",
+                                    "--abi", "none", "--python-version", "3.14", "--dest", str(target),
+                                    f"{name}=={spec['version']}"])
+            if result.returncode != 0:
+                raise SystemExit(f"error: could not download {name}=={spec['version']} from PyPI "
+                                 "(a pure-Python wheel); the first `make book` on a machine needs PyPI")
             (wheel,) = target.glob("*.whl")
             _check_sha256(wheel, spec["sha256"], f"{name}=={spec['version']}")
             done.write_text(spec["sha256"] + "\n")
@@ -272,9 +275,11 @@ def stage_lite_wheels(site: Path) -> dict:
         entry = _lock_entry(pyodide_dir / wheel.name, canonicalize_name(name), _top_level_imports(wheel), depends)
         entry["version"] = metadata["Version"]
         lock["packages"][canonicalize_name(name)] = entry
-        licence = (metadata.get("License-Expression") or next(iter((metadata.get("License") or "").splitlines()), "")
-                   or "see the wheel's METADATA")
-        licences.append(f"- pyodide/{wheel.name}: from PyPI: {licence}")
+        classifiers = [c.rsplit(" :: ", 1)[-1] for c in metadata.get_all("Classifier") or [] if c.startswith("License ::")]
+        licence = (metadata.get("License-Expression") or ", ".join(classifiers)
+                   or next(iter((metadata.get("License") or "").splitlines()), "") or "see the wheel's METADATA")
+        origin = "from PyPI" if name in spec["pypi"] else "from PyPI, inside jupyterlite-pyodide-kernel (BSD-3-Clause)"
+        licences.append(f"- pyodide/{wheel.name}: {origin}: {licence}")
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     with open(site / RUNTIME / "LICENSES" / "README.txt", "a", encoding="utf-8") as readme:
         readme.write("\n".join(sorted(licences)) + "\n")
