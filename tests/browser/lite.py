@@ -61,6 +61,8 @@ class LabRun:
     foreign: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     timed_out: bool = False
+    widgets_drawn: int = 0
+    widget_errors: int = 0
 
     @property
     def errors(self) -> list[str]:
@@ -70,6 +72,11 @@ class LabRun:
                 if out.get("output_type") == "error":
                     found.append(f"{out.get('ename')}: {out.get('evalue')} in cell: {cell['source'][:80]!r}")
         return found
+
+    @property
+    def widget_views(self) -> int:
+        return sum(1 for cell in self.cells for out in cell["outputs"]
+                   if "application/vnd.jupyter.widget-view+json" in out.get("data", {}))
 
     @property
     def unrun(self) -> int:
@@ -128,6 +135,9 @@ def run_lab(browser, base: str, name: str, *, timeout: float = 300.0, run_all: b
             result.timed_out = True
         result.seconds_to_run = time.monotonic() - start
         result.cells = page.evaluate(_CELLS)
+        # Widget views drawn by ipywidgets' manager, and the ones it could not draw.
+        result.widgets_drawn = page.locator(".jupyter-widgets:not(.jupyter-widgets-error)").count()
+        result.widget_errors = page.get_by_text("Error displaying widget").count()
     finally:
         context.close()
     return result
