@@ -41,6 +41,9 @@ _FIRST_RAN = """() => {
   return cells.find(c => c.cell_type === 'code').execution_count !== null;
 }"""
 
+_WIDGETS_DRAWN = """(views) =>
+  document.querySelectorAll('.jupyter-widgets:not(.jupyter-widgets-error)').length >= views"""
+
 _IDLE = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   return panel.sessionContext.session.kernel.status === 'idle';
@@ -135,7 +138,13 @@ def run_lab(browser, base: str, name: str, *, timeout: float = 300.0, run_all: b
             result.timed_out = True
         result.seconds_to_run = time.monotonic() - start
         result.cells = page.evaluate(_CELLS)
-        # Widget views drawn by ipywidgets' manager, and the ones it could not draw.
+        # Widget views drawn by ipywidgets' manager (they are drawn after their output arrives:
+        # give a busy machine time), and the ones it could not draw.
+        try:
+            page.wait_for_function(_WIDGETS_DRAWN, arg=result.widget_views, timeout=30_000, polling=250)
+        except Exception as exc:
+            if "Timeout" not in type(exc).__name__:
+                raise
         result.widgets_drawn = page.locator(".jupyter-widgets:not(.jupyter-widgets-error)").count()
         result.widget_errors = page.get_by_text("Error displaying widget").count()
     finally:

@@ -51,11 +51,12 @@ def test_a_browser_ready_lab_runs_to_the_end_offline(browser, lite_url, name):
     assert run.errors == []
     assert run.unrun == 0
     assert len(run.cells) == len(stored_code_cells(name))
-    # Its widgets are widgets here too, drawn by the app's ipywidgets manager.
+    # Its widgets are widgets here too, drawn by the app's ipywidgets manager: at least the stored
+    # run's (a `live()` view is stored in its static form, so a kernel may show more).
     stored_views = sum(1 for c in stored_code_cells(name) for out in c["outputs"]
                        if "application/vnd.jupyter.widget-view+json" in out.get("data", {}))
-    assert run.widget_views == stored_views
-    assert run.widget_errors == 0 and run.widgets_drawn >= stored_views
+    assert run.widget_views >= stored_views
+    assert run.widget_errors == 0 and run.widgets_drawn >= run.widget_views
     # The last cell showed something, as it does in the stored native run.
     if stored_code_cells(name)[-1]["outputs"]:
         assert run.cells[-1]["outputs"]
