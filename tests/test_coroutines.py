@@ -430,6 +430,32 @@ def test_run_on_versions_runs_the_current_interpreter_and_reports_missing_ones()
     assert runs[1].found is False and runs[1].output == ""
 
 
+SNIPPETS_FOR_THE_BROWSER = [
+    "import dis\nasync def job():\n    return 1\nprint([i.opname for i in dis.get_instructions(job)][:3])\n",
+    "import sys\nprint(__name__, len(sys.argv) >= 1)\nraise SystemExit(3)\n",
+    "print('before')\n1 / 0\n",
+    "import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit('a message')\n",
+    "import sys\nprint('err only when it fails', file=sys.stderr)\n",
+]
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS_FOR_THE_BROWSER)
+def test_the_in_process_run_for_the_browser_reports_what_a_fresh_interpreter_does(snippet):
+    # Pyodide cannot start a process, so there run_on_versions runs the current version in-process;
+    # its record must say what the subprocess run says (the traceback's file lines differ: compare
+    # the output's first line, whether it succeeded, and the exception's last line).
+    from internals_lab.coroutines.versions import _run_here
+    here = f"{VERSION[0]}.{VERSION[1]}"
+    (child,) = run_on_versions(snippet, versions=(here,))
+    mine = _run_here(snippet)
+    assert (mine.version, mine.found, mine.full_version, mine.ok) == (child.version, True, child.full_version, child.ok)
+    if "Traceback" in child.output:
+        assert mine.output.splitlines()[0] == child.output.splitlines()[0]
+        assert mine.output.splitlines()[-1] == child.output.splitlines()[-1]
+    else:
+        assert mine.output == child.output
+
+
 # -- renderers --------------------------------------------------------------------------------------
 
 def test_renderers_draw_the_trace():

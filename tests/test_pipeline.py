@@ -303,6 +303,26 @@ def test_compare_with_the_running_interpreter_matches_dis():
     assert result.opnames == opnames(src, "f")
 
 
+@pytest.mark.parametrize("source, argument", [
+    ("def f(a, b):\n    return a + b\n", "f"),
+    ("x = {1, 2, 3}\nprint(f'{x!r:>10}')\n", ""),
+    ("x = f'{1 + 1}'\n", "--tokens"),
+    ("def f(:\n", ""),
+    ("x = 1\n", "no_such_function"),
+])
+def test_the_browser_probe_in_process_answers_as_the_subprocess_does(source, argument):
+    # In Pyodide no process can start, so compare() asks the running interpreter in-process there.
+    from internals_lab.pipeline import compare_tokens
+    from internals_lab.pipeline.versions import _browser_result
+    here = f"{PY[0]}.{PY[1]}"
+    [child] = compare(source, argument or None, versions=(here,)) if argument != "--tokens" \
+        else compare_tokens(source, versions=(here,))
+    stdin, argv = sys.stdin, sys.argv
+    assert _browser_result(here, source, argument) == child
+    assert (sys.stdin, sys.argv) == (stdin, argv)
+    assert "cannot run in this browser" in _browser_result("2.7", source, argument).problem
+
+
 def test_binary_add_became_binary_op():
     found = find_interpreters(("3.10", "3.11"))
     if not all(found.values()):

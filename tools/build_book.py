@@ -108,6 +108,11 @@ def main() -> int:
     import vendor_runtime
     runtime = vendor_runtime.stage(INDEX.parent)
     print(f"book: in-browser runtime staged ({runtime['files']} files, {runtime['bytes'] / 1e6:.1f} MB before compression)")
+    # The labs in JupyterLite (lite/), on the Pyodide just staged: tools/build_lite.py.
+    import build_lite
+    lite = build_lite.build(INDEX.parent)
+    print(f"book: JupyterLite app built in {lite['seconds']:.0f} s ({lite['files']} files, "
+          f"{lite['bytes'] / 1e6:.1f} MB, {lite['wheels']} kernel wheels); open {INDEX.parent / build_lite.LITE}")
     print(f"book: built in {elapsed:.0f} s ({slimmed} pages without the 0.5 MB icon script). Open {INDEX} in a browser "
           f"(or serve it: python3 -m http.server -d {INDEX.parent} 8000)")
     return 0

@@ -99,27 +99,6 @@ def npm_package(name: str, spec: dict) -> Path:
     return target / "package"
 
 
-def pypi_wheel(name: str, spec: dict) -> Path:
-    """The pure-Python wheel of `name` at the pinned version, checked against its pinned sha256."""
-    target = cache_root() / "pypi" / f"{name}-{spec['version']}"
-    found = sorted(target.glob("*.whl"))
-    if found and hashlib.sha256(found[0].read_bytes()).hexdigest() == spec["sha256"]:
-        return found[0]
-    with _locked(target.with_suffix(".lock")):
-        shutil.rmtree(target, ignore_errors=True)
-        scratch = Path(tempfile.mkdtemp(dir=target.parent))
-        print(f"vendor: downloading {name} {spec['version']} from PyPI", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-                        "--dest", str(scratch), f"{name}=={spec['version']}"], check=True)
-        (wheel,) = scratch.glob("*.whl")
-        actual = hashlib.sha256(wheel.read_bytes()).hexdigest()
-        if actual != spec["sha256"]:
-            raise SystemExit(f"error: {wheel.name}: sha256 {actual}, but tools/runtime/runtime.toml pins "
-                             f"{spec['sha256']}; refusing to use it")
-        scratch.rename(target)
-    return target / wheel.name
-
-
 def build_wheel(out_dir: Path) -> Path:
     """internals_lab as a pure-Python wheel, built from this checkout."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -182,10 +161,6 @@ def stage(site: Path) -> dict:
     wheel = build_wheel(pyodide_dir)
     upstream_lock = json.loads((npm_dirs["pyodide"] / "pyodide-lock.json").read_text(encoding="utf-8"))
     packages = {"internals-lab": _lock_entry(wheel, "internals-lab", _top_level_imports(wheel))}
-    for name, pin in spec.get("pypi", {}).items():
-        shipped = Path(shutil.copy2(pypi_wheel(name, pin), pyodide_dir))
-        packages[name] = _lock_entry(shipped, name, _top_level_imports(shipped))
-        staged[str(shipped.relative_to(site))] = shipped.stat().st_size
     lock = {"info": upstream_lock["info"], "packages": packages}
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n",
                                                     encoding="utf-8")
@@ -201,14 +176,120 @@ def stage(site: Path) -> dict:
     summary = ["What this folder holds, where it comes from, and under which licence:", ""]
     for name, pkg in spec.get("npm", {}).items():
         summary.append(f"- {pkg['dest']}/: npm package {name} {pkg['version']} ({pkg['integrity'][:20]}...): {pkg['license']}")
-    for name, pin in spec.get("pypi", {}).items():
-        summary.append(f"- pyodide/{name}-{pin['version']}-*.whl: PyPI (sha256 {pin['sha256'][:12]}...), its own licence inside the wheel")
     summary.append(f"- pyodide/{wheel.name}: built from this book's repository: MIT")
     (licences / "README.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
     return {"files": len(staged) + 2, "bytes": sum(staged.values()) + wheel.stat().st_size}
 
 
+# --- Wheels for the labs in JupyterLite (tools/build_lite.py) ------------------------------------
+# Pyodide's loadPackage() installs a wheel listed in the lock together with its `depends`, which we
+# compute from the wheel's own Requires-Dist, evaluated for Pyodide's platform.
+EMSCRIPTEN_MARKERS = {
+    "sys_platform": "emscripten", "platform_system": "Emscripten", "platform_machine": "wasm32",
+    "os_name": "posix", "implementation_name": "cpython", "platform_python_implementation": "CPython",
+    "python_version": "3.14", "python_full_version": "3.14.2", "extra": "",
+}
+
+
+def _check_sha256(path: Path, expected: str, what: str) -> None:
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise SystemExit(f"error: {what}: {path.name} has sha256 {actual}, but tools/runtime/runtime.toml "
+                         f"pins {expected}; refusing to use it")
+
+
+def pypi_wheel(name: str, spec: dict) -> Path:
+    """The pure-Python wheel of `name` at the pinned version, downloaded once per machine."""
+    target = cache_root() / "pypi" / f"{name}-{spec['version']}"
+    done = target / ".verified"
+    with _locked(target.with_suffix(".lock")):
+        if not done.is_file():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            print(f"vendor: downloading {name} {spec['version']} from PyPI", flush=True)
+            # --platform any: only a py3-none-any wheel will do (pip would otherwise pick a Linux build).
+            result = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                                    "--only-binary", ":all:", "--platform", "any", "--implementation", "py",
+                                    "--abi", "none", "--python-version", "3.14", "--dest", str(target),
+                                    f"{name}=={spec['version']}"])
+            if result.returncode != 0:
+                raise SystemExit(f"error: could not download {name}=={spec['version']} from PyPI "
+                                 "(a pure-Python wheel); the first `make book` on a machine needs PyPI")
+            (wheel,) = target.glob("*.whl")
+            _check_sha256(wheel, spec["sha256"], f"{name}=={spec['version']}")
+            done.write_text(spec["sha256"] + "\n")
+    (wheel,) = target.glob("*.whl")
+    return wheel
+
+
+def kernel_wheel(name: str, spec: dict) -> Path:
+    """A wheel that the installed jupyterlite-pyodide-kernel carries in its lab extension."""
+    folder = (Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyterlite"
+              / "pyodide-kernel-extension" / "static" / "pypi")
+    found = sorted(folder.glob(f"{name.replace('-', '_')}-{spec['version']}-*.whl"))
+    if not found:
+        raise SystemExit(f"error: no {name} {spec['version']} wheel in {folder}: install requirements-dev.txt "
+                         f"(jupyterlite-pyodide-kernel) into this environment")
+    _check_sha256(found[0], spec["sha256"], f"{name}=={spec['version']}")
+    return found[0]
+
+
+def _wheel_metadata(wheel: Path):
+    from email.parser import HeaderParser
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1]
+        return HeaderParser().parsestr(archive.read(name).decode("utf-8"))
+
+
+def _emscripten_requirements(metadata) -> list[str]:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    names = []
+    for line in metadata.get_all("Requires-Dist") or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(EMSCRIPTEN_MARKERS):
+            names.append(canonicalize_name(requirement.name))
+    return sorted(set(names))
+
+
+def stage_lite_wheels(site: Path) -> dict:
+    """Add the PyPI wheels to the runtime that `stage(site)` wrote, and to its lock: graphviz,
+    which the pages' explorer imports, and the JupyterLite kernel's wheels.
+
+    Fails when a shipped wheel requires a package that is not shipped: the kernel would otherwise
+    try to fetch it from PyPI at run time.
+    """
+    from packaging.utils import canonicalize_name
+    spec = manifest()
+    pyodide_dir = site / RUNTIME / spec["npm"]["pyodide"]["dest"]
+    lock_path = pyodide_dir / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    wheels = {name: pypi_wheel(name, pin) for name, pin in spec["pypi"].items()}
+    wheels |= {name: kernel_wheel(name, pin) for name, pin in spec["kernel_wheels"].items()}
+    licences = []
+    for name, wheel in wheels.items():
+        metadata = _wheel_metadata(wheel)
+        depends = _emscripten_requirements(metadata)
+        missing = [d for d in depends if d not in wheels and d not in lock["packages"]]
+        if missing:
+            raise SystemExit(f"error: {wheel.name} requires {', '.join(missing)} on Pyodide, which "
+                             f"tools/runtime/runtime.toml does not ship")
+        shutil.copy2(wheel, pyodide_dir / wheel.name)
+        entry = _lock_entry(pyodide_dir / wheel.name, canonicalize_name(name), _top_level_imports(wheel), depends)
+        entry["version"] = metadata["Version"]
+        lock["packages"][canonicalize_name(name)] = entry
+        classifiers = [c.rsplit(" :: ", 1)[-1] for c in metadata.get_all("Classifier") or [] if c.startswith("License ::")]
+        licence = (metadata.get("License-Expression") or ", ".join(classifiers)
+                   or next(iter((metadata.get("License") or "").splitlines()), "") or "see the wheel's METADATA")
+        origin = "from PyPI" if name in spec["pypi"] else "from PyPI, inside jupyterlite-pyodide-kernel (BSD-3-Clause)"
+        licences.append(f"- pyodide/{wheel.name}: {origin}: {licence}")
+    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    with open(site / RUNTIME / "LICENSES" / "README.txt", "a", encoding="utf-8") as readme:
+        readme.write("\n".join(sorted(licences)) + "\n")
+    return {"wheels": len(wheels), "bytes": sum(w.stat().st_size for w in wheels.values())}
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: vendor_runtime.py SITE_DIR")
-    print(stage(Path(sys.argv[1])))
+    print(stage(Path(sys.argv[1])), stage_lite_wheels(Path(sys.argv[1])))

@@ -7,10 +7,9 @@ Graphviz installed by pip next to the interpreter, and falls back to a system `d
 when graphviz-pure is absent. `dot_svg()` renders DOT source to SVG text; chapters build
 their graphs with `graphviz.Digraph` and hand them to `internals_lab.render.svg`.
 
-In the browser (Pyodide) there is no program to run: the Web Worker that hosts the interpreter
-loads Viz.js (Graphviz compiled to WebAssembly, vendored from the npm registry) and exposes
-`internalsLabDot(source) -> svg`, and `dot_svg` calls it. Same dot layout engine, same SVG
-structure, so the site's figure styles apply to it unchanged.
+In the browser (Pyodide) there is no program to run: `dot_svg` lays the graph out with Viz.js
+(Graphviz compiled to WebAssembly, vendored from the npm registry; see `_browser_dot_svg`).
+Same dot layout engine, same SVG structure, so the site's figure styles apply to it unchanged.
 """
 from __future__ import annotations
 
@@ -72,7 +71,7 @@ def configure_graphviz() -> DotProgram:
 def dot_svg(source: str, *, timeout: float = 60.0) -> str:
     """Lay out DOT `source` with the dot engine and return the SVG text."""
     if sys.platform == "emscripten":
-        return _dot_svg_in_browser(source)
+        return _browser_dot_svg(source)
     program = _require_dot()
     result = run_child(
         [str(program.path), "-Kdot", "-Tsvg"],
@@ -87,12 +86,33 @@ def dot_svg(source: str, *, timeout: float = 60.0) -> str:
     return result.stdout.decode("utf-8")
 
 
-def _dot_svg_in_browser(source: str) -> str:
+# In the browser (Pyodide) no program can start. Graphviz compiled to WebAssembly (Viz.js, which
+# `make book` vendors beside Pyodide in _static/runtime/viz/) lays the graph out instead; its SVG
+# differs from graphviz-pure's in version comments and font metrics only. A page's Web Worker
+# loads Viz.js itself and exposes `internalsLabDot`; a JupyterLite kernel has no such hook, so
+# there it is imported on first use, which waits on a JavaScript promise from synchronous Python
+# and so needs JavaScript Promise Integration (JSPI, in current Chromium-based browsers).
+_viz = None
+
+
+def _browser_dot_svg(source: str) -> str:
+    global _viz
+    import js
+    from pyodide.ffi import JsException
+
     try:
-        from js import internalsLabDot  # set by the page's Web Worker once Viz.js has loaded
-    except ImportError:
-        raise GraphvizMissing("Graphs need Viz.js, which this page's runtime has not loaded.") from None
-    try:
-        return str(internalsLabDot(source))
-    except Exception as exc:   # a JsException: Viz.js's own message names the DOT error
+        if hasattr(js, "internalsLabDot"):
+            return str(js.internalsLabDot(source))
+        if _viz is None:
+            import pyodide_js
+            from pyodide.ffi import can_run_sync, run_sync
+
+            if not can_run_sync():
+                raise GraphvizMissing("This browser cannot lay out graphs here: it lacks WebAssembly "
+                                      "JavaScript Promise Integration (JSPI); try a recent Chromium.")
+            url = js.URL.new("../viz/viz.js", pyodide_js._api.config.indexURL).href
+            module = run_sync(js.Function.new("url", "return import(url)")(url))
+            _viz = run_sync(module.instance())
+        return str(_viz.renderString(source, js.Object.fromEntries([["format", "svg"], ["engine", "dot"]])))
+    except JsException as exc:     # Viz.js's own message names the DOT error
         raise ValueError(f"Graphviz could not lay out this graph: {exc}") from None

@@ -38,7 +38,8 @@ def site_pages(site: Path = SITE) -> list[str]:
     pages = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
-        if rel.startswith(("_static/", "_sources/")) or rel == "index.html":  # index.html is a redirect
+        # index.html is a redirect; lite/ is the JupyterLite app (test_lite.py), not a page of the book.
+        if rel.startswith(("_static/", "_sources/", "lite/")) or rel == "index.html":
             continue
         pages.append(rel)
     return pages

@@ -13,7 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
-PAGES = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts) if SITE.is_dir() else []
+# lite/ is the JupyterLite app, not a page of the book: tests/browser/test_lite.py drives it.
+PAGES = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts
+               and p.relative_to(SITE).parts[0] != "lite") if SITE.is_dir() else []
 CONFIG = (ROOT / "_config.yml").read_text(encoding="utf-8")
 REPO = urlsplit(re.search(r"(?m)^repository:\s*\n\s+url:\s*(\S+)", CONFIG).group(1)).path.strip("/")
 BRANCH = re.search(r"(?m)^repository:\s*\n(?:\s+\S.*\n)*?\s+branch:\s*(\S+)", CONFIG).group(1)

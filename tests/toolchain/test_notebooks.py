@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 REFERENCE = ROOT / "notebooks" / "00_meet_your_interpreter.ipynb"
+BROWSER_NOTE = '\nif sys.platform == "emscripten":  # CPython compiled to WebAssembly, in your browser (JupyterLite)'
 
 
 def configured_repository() -> str:
@@ -27,8 +28,13 @@ def test_there_are_labs():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_first_cell_is_the_shared_setup_cell(path):
+    # The shared part, then (in a lab that cannot run to its end in JupyterLite) one sentence that
+    # says so, printed only in the browser (tests/browser/test_lite.py checks it is printed there).
     first = "".join(code_cells(path)[0]["source"])
-    assert first == "".join(code_cells(REFERENCE)[0]["source"])
+    shared, _, note = first.partition(BROWSER_NOTE)
+    assert shared == "".join(code_cells(REFERENCE)[0]["source"]).partition(BROWSER_NOTE)[0]
+    if note:
+        assert re.fullmatch(r'\n    print\("[^"\n]+"\)', note), note
     assert f'REPOSITORY = "{configured_repository()}"' in first
     ast.parse(first)
     assert code_cells(path)[0]["outputs"] == []  # a no-op where the package is installed

@@ -7,6 +7,7 @@ global state it restores.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -31,6 +32,32 @@ def _interpreter_for(version: str) -> str | None:
     return found.executable if found else None
 
 
+def _run_here(source: str) -> VersionRun:
+    """The running interpreter's row where none can be started: the snippet runs here, in a
+    namespace of its own. As for a child process, the record keeps what it printed, plus its
+    error output when it failed (a traceback, or a `sys.exit` message)."""
+    import contextlib
+    import io
+    import platform
+    import traceback
+
+    out, err = io.StringIO(), io.StringIO()
+    ok = True
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            exec(compile(source, "<string>", "exec", dont_inherit=True), {"__name__": "__main__"})
+        except SystemExit as exc:   # ends the snippet as it ends a script
+            ok = exc.code is None or exc.code == 0
+            if not ok and not isinstance(exc.code, int):
+                print(exc.code, file=err)
+        except BaseException:
+            ok = False
+            traceback.print_exc(file=err)
+    output = out.getvalue() + ("" if ok else err.getvalue())
+    return VersionRun("{}.{}".format(*sys.version_info[:2]), True, platform.python_version(),
+                      output.rstrip("\n"), ok)
+
+
 def run_on_versions(source: str, versions: Iterable[str] = ("3.11", "3.12", "3.13", "3.14", "3.15"),
                     *, timeout: float = 60.0) -> list[VersionRun]:
     """Run `source` in a fresh interpreter of each version that is installed (PYTHONHASHSEED=0)."""
@@ -38,6 +65,10 @@ def run_on_versions(source: str, versions: Iterable[str] = ("3.11", "3.12", "3.1
     env = dict(os.environ, PYTHONHASHSEED="0")
     env.pop("PYTHONPATH", None)  # the snippet needs only the standard library
     for version in versions:
+        if sys.platform == "emscripten":  # the browser (Pyodide): no interpreter can be started
+            runs.append(_run_here(source) if version == "{}.{}".format(*sys.version_info[:2])
+                        else VersionRun(version, False, None, "", False))
+            continue
         exe = _interpreter_for(version)
         if exe is None:
             runs.append(VersionRun(version, False, None, "", False))

@@ -19,6 +19,7 @@ import contextlib
 import cProfile
 import pstats
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 
@@ -56,7 +57,8 @@ def profile_vm(source: str, repeat: int = 1, isolated: bool = True, *,
         raise ValueError(f"repeat must be a positive int, got {repeat!r}")
     # A syntax error surfaces here, with its own message (dont_inherit: as `vm.run` compiles).
     compile(source, "<profiled>", "exec", dont_inherit=True)
-    if isolated:
+    # In the browser (Pyodide) no process can start, and none is needed: it has no other threads.
+    if isolated and sys.platform != "emscripten":
         return _profile_in_subprocess(source, repeat, timeout)
     from ..deadline import time_limit
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,13 +98,52 @@ def compare_tokens(source: str | bytes, versions=WANTED, interpreters: dict[str,
     return _run_probe(source, "--tokens", versions, interpreters, timeout)
 
 
+def _probe_here(text: str, argument: str) -> dict:
+    """The probe's answer from this interpreter, without a process: its stdin, argv and stdout
+    are stand-ins for the duration, restored even when it fails."""
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    saved = sys.stdin, sys.argv
+    sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8")
+    sys.argv = ["-c", argument]
+    try:
+        with contextlib.redirect_stdout(printed):
+            try:
+                exec(_PROBE, {"__name__": "__main__"})
+            except SystemExit:
+                pass
+    finally:
+        sys.stdin, sys.argv = saved
+    return json.loads(printed.getvalue())
+
+
+def _browser_result(version: str, text: str, argument: str) -> VersionResult:
+    # In the browser (Pyodide) no interpreter can be started: the running one answers for its own
+    # version, and every other version is reported as out of reach.
+    if version != "{}.{}".format(*sys.version_info[:2]):
+        return VersionResult(version, None, None, f"CPython {version} cannot run in this browser "
+                             "(only the interpreter running this page can)")
+    import platform
+
+    data = _probe_here(text, argument)
+    if "error" in data:
+        return VersionResult(version, platform.python_version(), None, str(data["error"]))
+    return VersionResult(version, data["version"], tuple((op, arg) for op, arg in data["instructions"]), None)
+
+
 def _run_probe(source, argument: str, versions, interpreters, timeout: float) -> list[VersionResult]:
     text = as_text(source)
-    found = find_interpreters(versions) if interpreters is None else interpreters
+    found = ({} if sys.platform == "emscripten" else find_interpreters(versions)) if interpreters is None \
+        else interpreters
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)  # the probe needs the stdlib only; another version's packages would not load
     results = []
     for version in versions:
+        if sys.platform == "emscripten" and interpreters is None:
+            results.append(_browser_result(version, text, argument))
+            continue
         interp = found.get(version)
         if interp is None:
             results.append(VersionResult(version, None, None, f"CPython {version} is not installed on this machine"))
