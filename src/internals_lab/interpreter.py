@@ -23,7 +23,18 @@ import sys
 import sysconfig
 from dataclasses import dataclass, fields
 
-__all__ = ["InterpreterFacts", "interpreter_facts", "Implementation", "IMPLEMENTATIONS"]
+__all__ = ["InterpreterFacts", "interpreter_facts", "Implementation", "IMPLEMENTATIONS", "skip_in_browser"]
+
+
+def skip_in_browser(needs: str) -> bool:
+    """True, after printing one sentence, when this runs in the browser (Pyodide: CPython compiled
+    to WebAssembly, in JupyterLite), which cannot provide what the cell `needs`; False elsewhere,
+    silently. A lab cell guards itself with `if not skip_in_browser("..."):`, so Run All goes on."""
+    if sys.platform != "emscripten":
+        return False
+    print(f"Skipped in your browser: this cell needs {needs}, which CPython compiled to WebAssembly "
+          "cannot provide here; run the lab on Binder, Colab or your machine to see it.")
+    return True
 
 
 @dataclass(frozen=True)

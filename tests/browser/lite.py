@@ -21,10 +21,22 @@ _PANEL = """() => {
 }"""
 
 # Run-all resolves when the last cell has run (or stopped at an error); then wait for idle.
+# Started, not awaited: the command's promise can stay pending after the kernel has finished (a
+# display it waits on), and page.evaluate has no timeout of its own. _FINISHED decides instead.
 _RUN_ALL = """async () => {
   const app = window.jupyterapp;
   await app.shell.currentWidget.sessionContext.ready;
-  await app.commands.execute('notebook:run-all-cells');
+  app.commands.execute('notebook:run-all-cells');
+}"""
+
+# Run All has finished when the kernel is idle and either every code cell has run or one of them
+# raised (JupyterLab stops Run All at the first error).
+_FINISHED = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (panel.sessionContext.session.kernel.status !== 'idle') return false;
+  const cells = panel.content.model.toJSON().cells.filter(c => c.cell_type === 'code');
+  return cells.every(c => c.execution_count !== null)
+    || cells.some(c => (c.outputs || []).some(o => o.output_type === 'error'));
 }"""
 
 # The setup cell alone: select the first code cell, run it, wait for its execution count.
@@ -131,7 +143,7 @@ def run_lab(browser, base: str, name: str, *, timeout: float = 300.0, run_all: b
             else:
                 page.evaluate(_RUN_FIRST)
                 page.wait_for_function(_FIRST_RAN, timeout=timeout * 1000, polling=250)
-            page.wait_for_function(_IDLE, timeout=timeout * 1000, polling=250)
+            page.wait_for_function(_FINISHED if run_all else _IDLE, timeout=timeout * 1000, polling=250)
         except Exception as exc:     # playwright's TimeoutError: record it, read what did run
             if "Timeout" not in type(exc).__name__:
                 raise
