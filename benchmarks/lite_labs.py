@@ -49,7 +49,7 @@ def measure(site: Path, names: list[str]) -> dict:
             version = browser.version
             for name in names:
                 run = run_lab(browser, base, name)
-                first_error = (run.errors or ["timed out" if run.timed_out else ""])[0]
+                first_error = run.stopped_at or ("timed out" if run.timed_out else "")
                 labs.append({
                     "notebook": name,
                     "runs_to_the_end": run.ran_to_the_end and not run.foreign,

@@ -30,7 +30,8 @@ _RUN_ALL = """async () => {
 }"""
 
 # Run All has finished when the kernel is idle and either every code cell has run or one of them
-# raised (JupyterLab stops Run All at the first error).
+# raised: JupyterLab stops Run All at the first error, even in a cell tagged raises-exception (a
+# lab's deliberate error, which nbval expects).
 _FINISHED = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   if (panel.sessionContext.session.kernel.status !== 'idle') return false;
@@ -64,7 +65,8 @@ _IDLE = """() => {
 _CELLS = """() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells
    .filter(c => c.cell_type === 'code')
    .map(c => ({source: Array.isArray(c.source) ? c.source.join('') : c.source,
-               execution_count: c.execution_count, outputs: c.outputs}))"""
+               execution_count: c.execution_count, outputs: c.outputs,
+               expects_error: ((c.metadata || {}).tags || []).includes('raises-exception')}))"""
 
 
 @dataclass
@@ -85,7 +87,10 @@ class LabRun:
         for cell in self.cells:
             for out in cell["outputs"]:
                 if out.get("output_type") == "error":
-                    found.append(f"{out.get('ename')}: {out.get('evalue')} in cell: {cell['source'][:80]!r}")
+                    # A deliberate error (tagged raises-exception) is no failure of the lab, but
+                    # Run All stops there all the same, which the unrun cells then show.
+                    if not cell.get("expects_error"):
+                        found.append(f"{out.get('ename')}: {out.get('evalue')} in cell: {cell['source'][:80]!r}")
         return found
 
     @property
@@ -96,6 +101,17 @@ class LabRun:
     @property
     def unrun(self) -> int:
         return sum(1 for c in self.cells if c["source"].strip() and c["execution_count"] is None)
+
+    @property
+    def stopped_at(self) -> str:
+        """Where Run All stopped: the first error, deliberate or not, or '' when it did not."""
+        for cell in self.cells:
+            for out in cell["outputs"]:
+                if out.get("output_type") == "error":
+                    kind = " (a deliberate error, tagged raises-exception: JupyterLab's Run All stops there too)" \
+                        if cell.get("expects_error") else ""
+                    return f"{out.get('ename')}: {out.get('evalue')}{kind} in cell: {cell['source'][:80]!r}"
+        return ""
 
     @property
     def ran_to_the_end(self) -> bool:

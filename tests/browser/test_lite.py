@@ -72,7 +72,7 @@ def test_a_lab_that_cannot_run_to_the_end_says_so_first_and_stops_where_measured
     # Still stops, and where the table says: a lab that now runs further needs re-measuring
     # (benchmarks/lite_labs.py --write) and, most likely, a new sentence in its first cell.
     assert not run.ran_to_the_end
-    assert run.errors[:1] == [FIRST_ERROR[name]]
+    assert run.stopped_at == FIRST_ERROR[name]
 
 
 def _launch_links(name: str) -> list[str]:
