@@ -78,7 +78,7 @@ def npm_package(name: str, spec: dict) -> Path:
     done = target / ".verified"
     if done.is_file():
         return target / "package"
-    with _locked(target.with_suffix(".lock")):
+    with _locked(target.parent / (target.name + ".lock")):
         if done.is_file():
             return target / "package"
         basename = name.rsplit("/", 1)[-1]
@@ -202,7 +202,7 @@ def pypi_wheel(name: str, spec: dict) -> Path:
     """The pure-Python wheel of `name` at the pinned version, downloaded once per machine."""
     target = cache_root() / "pypi" / f"{name}-{spec['version']}"
     done = target / ".verified"
-    with _locked(target.with_suffix(".lock")):
+    with _locked(target.parent / (target.name + ".lock")):
         if not done.is_file():
             shutil.rmtree(target, ignore_errors=True)
             target.mkdir(parents=True)
