@@ -17,7 +17,6 @@ Where the facts come from (CPython 3.13):
 """
 from __future__ import annotations
 
-import os
 import platform
 import sys
 import sysconfig

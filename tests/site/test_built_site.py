@@ -6,7 +6,6 @@ Launch buttons, menus, figures and widget loading: test_site_screens.py.
 alone. These read the HTML; the browser suite drives the same pages in Chromium.
 """
 import html.parser
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 

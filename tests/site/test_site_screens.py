@@ -3,7 +3,6 @@
 The browser suite (tests/browser/test_screens.py) drives the same pages on a phone and in dark
 mode; these checks need no browser and name the page at fault.
 """
-import json
 import re
 import sys
 from pathlib import Path
