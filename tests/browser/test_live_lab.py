@@ -85,7 +85,10 @@ def drive_one_widget(page, name: str) -> bool:
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_lab_runs_live_and_its_widget_responds(name, jupyterlab, browser, screenshots):
-    url = f"{jupyterlab['base']}lab/tree/notebooks/{name}?token={jupyterlab['token']}"
+    # A workspace of its own per lab: in the shared one, JupyterLab reopened the labs tested
+    # before it, and their outputs (lab 7's deliberate error) were counted as this lab's.
+    workspace = name.removesuffix(".ipynb")
+    url = f"{jupyterlab['base']}lab/workspaces/{workspace}/tree/notebooks/{name}?token={jupyterlab['token']}"
     visit = Visit(browser, url, viewport=(1400, 1000))
     try:
         page = visit.page
