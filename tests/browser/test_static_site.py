@@ -178,10 +178,17 @@ def test_list_growth_slider_shows_the_list_it_names(site_url, visit):
     dead_controls only sees that something changed; this checks that what is shown is the state the
     readout names: that many slots filled, the capacity CPython's list_resize gives, and getsizeof
     growing by one pointer per slot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect  # waits for the embed manager to redraw, however busy the machine
 
     page = visit(site_url + LIST_GROWTH_LAB).page
     handle = page.locator('.widget-slider .noUi-handle[aria-label="items appended"]')
+    # The embed manager draws the slider after load, and internals-lab.js names its handle after
+    # that (debounced): on a busy machine both can come well after the load event.
+    try:
+        handle.first.wait_for(state="attached", timeout=30_000)
+    except PlaywrightTimeoutError:
+        pass
     assert handle.count() == 1, "the lab no longer shows the list-growth slider"
     output = handle.locator("xpath=ancestor::*[contains(@class,'cell_output')][1]")
     readout = output.locator(".widget-readout")
